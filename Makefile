@@ -1,0 +1,47 @@
+# The two commands of the README: `make demo` and `make check`.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+DEMO_DB ?= demo/tergeu-demo.db
+
+.PHONY: all demo check test asan bench deps clean
+
+all: $(BUILD)/cli/tergeu
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja: | deps
+	@meson setup $(BUILD) --buildtype=debugoptimized -Dwerror=true >/dev/null
+
+$(BUILD)/cli/tergeu: deps $(BUILD)/build.ninja FORCE
+	@ninja -C $(BUILD) >/dev/null
+
+# Builds, creates the demo database and prints its summary.
+demo: $(BUILD)/cli/tergeu
+	@mkdir -p $(dir $(DEMO_DB))
+	@$(BUILD)/cli/tergeu --db $(DEMO_DB) demo --force
+
+# Every test: unit, scenario, then the whole suite again under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+check: test asan
+
+test: $(BUILD)/cli/tergeu
+	@meson test -C $(BUILD) --print-errorlogs --num-processes 2
+
+$(ASAN_BUILD)/build.ninja: | deps
+	@meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dwerror=true >/dev/null
+
+asan: deps $(ASAN_BUILD)/build.ninja
+	@ninja -C $(ASAN_BUILD) >/dev/null
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 --suite unit --suite scenario
+
+bench: $(BUILD)/cli/tergeu
+	@ninja -C $(BUILD) bench/bench-insert >/dev/null
+	@$(BUILD)/bench/bench-insert
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
+
+FORCE:

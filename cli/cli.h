@@ -1,0 +1,82 @@
+/* The tergeu command: shared state and helpers of the subcommands. */
+#ifndef TG_CLI_H
+#define TG_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+#include "util/util.h"
+
+struct cli {
+	const char *db;    /* --db, TERGEU_DB or the XDG default */
+	const char *lang;  /* kk, ru or en: for vocabulary labels */
+	const char *actor; /* recorded in change entries */
+	bool json;         /* --json */
+};
+
+typedef int (*cli_cmd_fn)(struct cli *c, int argc, char **argv);
+
+struct cli_cmd {
+	const char *name;
+	cli_cmd_fn run;
+	const char *summary; /* N_() */
+	const char *usage;   /* N_(): options, shown by --help */
+};
+
+/* Exit statuses besides those of tg_error_exit_status. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* Prints err to stderr, naming file:line and the field. Returns the exit
+ * status for its code. */
+int cli_fail(const tg_error *err);
+/* Prints a usage error for cmd and returns CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True (and prints the command's help) when argv asks for --help. */
+bool cli_wants_help(const char *cmd, int argc, char **argv);
+/* Opens the database; prints an error and returns non-zero on failure. */
+int cli_open(struct cli *c, int flags, tg_store **st);
+/* Progress on a terminal (stderr is a tty), nothing when piped. */
+void cli_progress(void *ctx, const char *what, uint64_t done, uint64_t total);
+void cli_progress_done(void);
+/* Prints a JSON value to stdout, indented. */
+void cli_print_json(const json_t *v);
+/* Creates the parent directory of path if missing. */
+int cli_make_parent(const char *path, tg_error *err);
+
+/* Builds a record or patch from --field value flags (fields.c). argv[0]
+ * is the first flag. Returns 0 or an exit status after printing. */
+int cli_doc_from_flags(const char *cmd, const tg_entity *e, int argc, char **argv, bool patch,
+                       json_t **out);
+/* Reads a JSON object from path ("-" is stdin); prints the error. */
+int cli_read_doc(const char *path, json_t **out);
+/* The document of add or edit: --file PATH, else the flags; *file names
+ * the file read, if any. */
+int cli_doc_arg(const char *cmd, const tg_entity *e, int argc, char **argv, bool patch,
+                json_t **out, const char **file);
+/* Records for people (render.c). */
+void cli_render_record(struct cli *c, tg_store *st, const json_t *doc);
+void cli_render_line(struct cli *c, tg_store *st, const json_t *doc);
+void cli_render_field(struct cli *c, tg_store *st, const tg_field *f, const json_t *v,
+                      tg_strbuf *sb);
+/* Prints the summary of a database (demo, init). */
+int cli_print_summary(struct cli *c, tg_store *st);
+
+const struct cli_cmd *cli_commands(int *n);
+
+#define CLI_CMD(name) int cmd_##name(struct cli *c, int argc, char **argv)
+CLI_CMD(init);
+CLI_CMD(add);
+CLI_CMD(show);
+CLI_CMD(list);
+CLI_CMD(edit);
+CLI_CMD(delete);
+CLI_CMD(history);
+CLI_CMD(export);
+CLI_CMD(import);
+CLI_CMD(demo);
+CLI_CMD(generate);
+CLI_CMD(vocab);
+CLI_CMD(summary);
+
+#endif

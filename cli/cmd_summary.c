@@ -1,0 +1,45 @@
+/* tergeu summary: how many records of each kind, and acts by type. */
+#include "cli/cli.h"
+
+int cli_print_summary(struct cli *c, tg_store *st)
+{
+	tg_error err = {0};
+	json_t *sum;
+	if (tg_store_summary(st, &sum, &err))
+		return cli_fail(&err);
+	if (c->json) {
+		json_object_set_new(sum, "db", json_string(c->db));
+		cli_print_json(sum);
+		json_decref(sum);
+		return CLI_OK;
+	}
+	printf(_("Database %s (schema %d)\n"), c->db, tg_store_schema_version(st));
+	printf(_("Records:\n"));
+	const char *key;
+	json_t *v;
+	json_object_foreach(json_object_get(sum, "records"), key, v)
+		printf("  %-14s %8lld\n", key, (long long)json_integer_value(v));
+	printf(_("Acts by type:\n"));
+	json_object_foreach(json_object_get(sum, "acts"), key, v)
+		printf("  %-34s %8lld\n", tg_term_label(st, "act_type", key, c->lang),
+		       (long long)json_integer_value(v));
+	long long changes = 0;
+	json_object_foreach(json_object_get(sum, "changes"), key, v)
+		changes += json_integer_value(v);
+	printf(_("Change entries: %lld\n"), changes);
+	json_decref(sum);
+	return CLI_OK;
+}
+
+CLI_CMD(summary)
+{
+	if (argc != 1)
+		return cli_usage_error("summary", _("unexpected argument \"%s\""), argv[1]);
+	tg_store *st;
+	int rc = cli_open(c, 0, &st);
+	if (rc)
+		return rc;
+	rc = cli_print_summary(c, st);
+	tg_store_close(st);
+	return rc;
+}

@@ -1,0 +1,313 @@
+/*
+ * tergeu: the command table, global options and the helpers every
+ * subcommand shares.  A subcommand parses its options and calls the
+ * library; nothing here is logic the web server would also need.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static const struct cli_cmd commands[] = {
+	{"init", cmd_init, N_("create an empty database"), ""},
+	{"add", cmd_add, N_("add a record from flags or a JSON document"),
+	 N_("ENTITY [--FIELD VALUE]... | ENTITY --file FILE.json|-")},
+	{"show", cmd_show, N_("show a record"), N_("ID")},
+	{"list", cmd_list, N_("list records"),
+	 N_("[ENTITY] [--place P] [--from DATE] [--to DATE] [--term CODE] [--text TEXT]"
+	    " [--deleted] [--limit N] [--offset N]")},
+	{"edit", cmd_edit, N_("change fields of a record"),
+	 N_("ID [--FIELD VALUE]... [--unset FIELD]... | ID --file PATCH.json|-")},
+	{"delete", cmd_delete, N_("delete a record (it stays in history)"), N_("ID --reason TEXT")},
+	{"history", cmd_history, N_("show the versions of a record and what changed"), N_("ID")},
+	{"export", cmd_export, N_("export the database as JSON"),
+	 N_("[--format json] [--out FILE]")},
+	{"import", cmd_import, N_("import a JSON export"), N_("FILE|-")},
+	{"vocab", cmd_vocab, N_("list vocabularies and terms, or add a term"),
+	 N_("[VOCABULARY] | add VOCABULARY CODE --en LABEL [--kk LABEL] [--ru LABEL]"
+	    " [--parent CODE]")},
+	{"summary", cmd_summary, N_("count the records in the database"), ""},
+	{"demo", cmd_demo, N_("create a demo database with the founding case and a synthetic population"),
+	 N_("[--size N] [--seed S] [--force]")},
+	{"generate", cmd_generate, N_("write synthetic source lists as CSV files with their truth"),
+	 N_("--out DIR [--size N] [--seed S] [--lists 3|4]")},
+};
+
+const struct cli_cmd *cli_commands(int *n)
+{
+	*n = (int)(sizeof commands / sizeof commands[0]);
+	return commands;
+}
+
+static const struct cli_cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void print_help(const struct cli_cmd *cmd)
+{
+	if (cmd) {
+		printf(_("usage: tergeu %s %s\n"), cmd->name, *cmd->usage ? _(cmd->usage) : "");
+		printf("\n%s\n", _(cmd->summary));
+		printf(_("\nCommon options: --db PATH, --json, --lang kk|ru|en\n"));
+		return;
+	}
+	printf(_("usage: tergeu [--db PATH] [--json] [--lang kk|ru|en] COMMAND [ARGS]\n\n"));
+	printf(_("tergeu documents human-rights violations: who did what to whom, the\n"
+	         "proceedings that followed, and the sources behind every fact.\n\n"
+	         "Commands:\n"));
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		printf("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+	printf(_("\nThe database is --db PATH, else $TERGEU_DB, else\n"
+	         "$XDG_DATA_HOME/tergeu/tergeu.db. 'tergeu COMMAND --help' tells more.\n"));
+}
+
+bool cli_wants_help(const char *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			print_help(find_cmd(cmd));
+			return true;
+		}
+	}
+	return false;
+}
+
+int cli_fail(const tg_error *err)
+{
+	fputs("tergeu: ", stderr);
+	if (*err->file)
+		fprintf(stderr, err->line ? "%s:%d: " : "%s: ", err->file, err->line);
+	else if (err->line)
+		fprintf(stderr, _("line %d: "), err->line);
+	if (*err->msg)
+		fputs(err->msg, stderr);
+	else
+		fputs(tg_strerror(err->code), stderr);
+	if (*err->path && !strstr(err->msg, err->path))
+		fprintf(stderr, _(" (at %s)"), err->path);
+	fputc('\n', stderr);
+	return tg_error_exit_status(err->code);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "tergeu %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, _("\n(see 'tergeu %s --help')\n"), cmd);
+	return CLI_USAGE;
+}
+
+int cli_make_parent(const char *path, tg_error *err)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof buf, "%s", path);
+	char *dir = dirname(buf);
+	char partial[PATH_MAX] = "";
+	for (char *p = strtok(dir, "/"); p; p = strtok(NULL, "/")) {
+		size_t len = strlen(partial);
+		snprintf(partial + len, sizeof partial - len, "%s%s", (len || *buf == '/') ? "/" : "",
+		         p);
+		if (mkdir(partial, 0700) && errno != EEXIST) {
+			tg_error_set(err, TG_EIO, NULL, _("cannot create directory %s: %s"), partial,
+			             strerror(errno));
+			return TG_EIO;
+		}
+	}
+	return TG_OK;
+}
+
+int cli_open(struct cli *c, int flags, tg_store **st)
+{
+	tg_error err = {0};
+	if (!(flags & TG_OPEN_CREATE) && strcmp(c->db, ":memory:") && access(c->db, F_OK)) {
+		fprintf(stderr, _("tergeu: no database at %s (create one with 'tergeu init')\n"), c->db);
+		return tg_error_exit_status(TG_ENOTFOUND);
+	}
+	if ((flags & TG_OPEN_CREATE) && cli_make_parent(c->db, &err))
+		return cli_fail(&err);
+	if (tg_store_open(c->db, flags, st, &err))
+		return cli_fail(&err);
+	tg_store_set_actor(*st, c->actor);
+	return CLI_OK;
+}
+
+static bool progress_shown;
+
+void cli_progress(void *ctx, const char *what, uint64_t done, uint64_t total)
+{
+	(void)ctx;
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (total)
+		fprintf(stderr, "\r%s: %llu / %llu (%d%%)   ", what, (unsigned long long)done,
+		        (unsigned long long)total, (int)(done * 100 / total));
+	else
+		fprintf(stderr, "\r%s: %llu   ", what, (unsigned long long)done);
+	progress_shown = true;
+}
+
+void cli_progress_done(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = false;
+}
+
+void cli_print_json(const json_t *v)
+{
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
+	putchar('\n');
+}
+
+static const char *default_db(void)
+{
+	static char path[PATH_MAX];
+	const char *env = getenv("TERGEU_DB");
+	if (env && *env)
+		return env;
+	const char *xdg = getenv("XDG_DATA_HOME");
+	if (xdg && *xdg)
+		snprintf(path, sizeof path, "%s/tergeu/tergeu.db", xdg);
+	else
+		snprintf(path, sizeof path, "%s/.local/share/tergeu/tergeu.db",
+		         getenv("HOME") ? getenv("HOME") : ".");
+	return path;
+}
+
+/* Message catalogs: po/ of the build tree when run from there (the binary
+ * is build/cli/tergeu), else the installed locale directory. */
+static void setup_i18n(const char *lang)
+{
+	setlocale(LC_ALL, "");
+	if (!setlocale(LC_CTYPE, NULL) || !strcmp(setlocale(LC_CTYPE, NULL), "C"))
+		setlocale(LC_ALL, "C.UTF-8");
+	char exe[PATH_MAX], dir[PATH_MAX + 64], probe[PATH_MAX + 128];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	const char *localedir = TG_LOCALEDIR;
+	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(dir, sizeof dir, "%s/../po", dirname(exe));
+		snprintf(probe, sizeof probe, "%s/en/LC_MESSAGES/tergeu.mo", dir);
+		if (access(probe, F_OK) == 0)
+			localedir = dir;
+	}
+	bindtextdomain("tergeu", localedir);
+	bind_textdomain_codeset("tergeu", "UTF-8");
+	textdomain("tergeu");
+	setenv("LANGUAGE", lang, 1);
+}
+
+/* The language of vocabulary labels: --lang, TERGEU_LANG, or the first
+ * of LANGUAGE / LC_ALL / LC_MESSAGES / LANG that is kk, ru or en. */
+static const char *pick_lang(const char *opt)
+{
+	const char *cands[] = {opt, getenv("TERGEU_LANG"), getenv("LANGUAGE"), getenv("LC_ALL"),
+	                       getenv("LC_MESSAGES"), getenv("LANG")};
+	for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++) {
+		const char *v = cands[i];
+		if (!v || !*v)
+			continue;
+		if (!strncmp(v, "kk", 2))
+			return "kk";
+		if (!strncmp(v, "ru", 2))
+			return "ru";
+		if (!strncmp(v, "en", 2))
+			return "en";
+		if (i == 0)
+			return NULL;
+	}
+	return "en";
+}
+
+/* Takes the global options out of argv wherever they stand (before a
+ * "--"), so that both "tergeu --db X list" and "tergeu list --db X" work. */
+static int take_globals(struct cli *c, const char **lang, int *argc, char **argv)
+{
+	int out = 1;
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		const char **dest = NULL;
+		if (!strcmp(a, "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(a, "--json")) {
+			c->json = true;
+			continue;
+		}
+		static const char *const names[] = {"--db", "--lang", "--actor"};
+		const char **dests[] = {&c->db, lang, &c->actor};
+		for (int k = 0; k < 3 && !dest; k++) {
+			size_t len = strlen(names[k]);
+			if (!strcmp(a, names[k])) {
+				if (i + 1 >= *argc) {
+					fprintf(stderr, _("tergeu: %s needs a value\n"), names[k]);
+					return CLI_USAGE;
+				}
+				dest = dests[k];
+				*dest = argv[++i];
+			} else if (!strncmp(a, names[k], len) && a[len] == '=') {
+				dest = dests[k];
+				*dest = a + len + 1;
+			}
+		}
+		if (!dest)
+			argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {0};
+	const char *lang_opt = NULL;
+	c.actor = getenv("TERGEU_ACTOR");
+	if (take_globals(&c, &lang_opt, &argc, argv))
+		return CLI_USAGE;
+	c.lang = pick_lang(lang_opt);
+	if (!c.lang) {
+		fprintf(stderr, "tergeu: --lang must be kk, ru or en\n");
+		return CLI_USAGE;
+	}
+	setup_i18n(c.lang);
+	if (!c.db)
+		c.db = default_db();
+	if (!c.actor || !*c.actor)
+		c.actor = getenv("USER") && *getenv("USER") ? getenv("USER") : "cli";
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		print_help(argc > 2 ? find_cmd(argv[2]) : NULL);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("tergeu %s\n", TG_VERSION);
+		return CLI_OK;
+	}
+	const struct cli_cmd *cmd = find_cmd(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, _("tergeu: '%s' is not a command (see 'tergeu --help')\n"), argv[1]);
+		return CLI_USAGE;
+	}
+	if (cli_wants_help(cmd->name, argc - 1, argv + 1))
+		return CLI_OK;
+	return cmd->run(&c, argc - 1, argv + 1);
+}

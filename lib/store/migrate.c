@@ -1,0 +1,143 @@
+/*
+ * Numbered migrations.  PRAGMA user_version holds how many have run; each
+ * runs in its own transaction.  A migration, once released, never changes:
+ * schema changes are new entries at the end of the list.
+ */
+#include <stdio.h>
+
+#include "store/store-int.h"
+
+static const char *const migrations[] = {
+	/* 1: the events-based record, vocabularies and the change log. */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+	"CREATE TABLE vocabulary (name TEXT PRIMARY KEY, kk TEXT, ru TEXT, en TEXT) WITHOUT ROWID;"
+	"CREATE TABLE term (vocab TEXT NOT NULL REFERENCES vocabulary(name), code TEXT NOT NULL,"
+	"  parent TEXT, kk TEXT, ru TEXT, en TEXT, builtin INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (vocab, code));"
+	/* Every record's id and entity, so that a reference can point to
+	 * records of several entities. */
+	"CREATE TABLE record (uid TEXT PRIMARY KEY, entity TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE change (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+	"  entity TEXT NOT NULL, uid TEXT NOT NULL,"
+	"  op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete', 'term')),"
+	"  doc TEXT NOT NULL, reason TEXT);"
+	"CREATE INDEX change_uid ON change (uid, seq);"
+	"CREATE TRIGGER change_append_only_u BEFORE UPDATE ON change"
+	"  BEGIN SELECT RAISE(ABORT, 'change entries are append-only'); END;"
+	"CREATE TRIGGER change_append_only_d BEFORE DELETE ON change"
+	"  BEGIN SELECT RAISE(ABORT, 'change entries are append-only'); END;"
+
+	"CREATE TABLE place (uid TEXT PRIMARY KEY REFERENCES record(uid), code TEXT UNIQUE,"
+	"  name TEXT NOT NULL, name_kk TEXT, name_ru TEXT, name_en TEXT, type TEXT,"
+	"  parent TEXT REFERENCES place(uid), lat REAL, lon REAL,"
+	"  confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE INDEX place_parent ON place (parent);"
+
+	"CREATE TABLE source (uid TEXT PRIMARY KEY REFERENCES record(uid), type TEXT NOT NULL,"
+	"  title TEXT NOT NULL, author TEXT, organisation TEXT, date TEXT, date_approx INTEGER,"
+	"  language TEXT, url TEXT, reliability TEXT, note TEXT,"
+	"  confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+
+	"CREATE TABLE person (uid TEXT PRIMARY KEY REFERENCES record(uid), type TEXT, sex TEXT,"
+	"  birth_date TEXT, birth_date_approx INTEGER, birth_place TEXT REFERENCES place(uid),"
+	"  residence TEXT REFERENCES place(uid), occupation TEXT, unit_type TEXT, note TEXT,"
+	"  confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE TABLE person_name (owner TEXT NOT NULL REFERENCES person(uid), pos INTEGER NOT NULL,"
+	"  text TEXT NOT NULL, role TEXT, script TEXT, lang TEXT,"
+	"  source TEXT REFERENCES source(uid), PRIMARY KEY (owner, pos));"
+	"CREATE INDEX person_name_source ON person_name (source);"
+
+	"CREATE TABLE relation (uid TEXT PRIMARY KEY REFERENCES record(uid), type TEXT NOT NULL,"
+	"  \"from\" TEXT NOT NULL REFERENCES person(uid), \"to\" TEXT NOT NULL REFERENCES person(uid),"
+	"  start TEXT, start_approx INTEGER, \"end\" TEXT, end_approx INTEGER, note TEXT,"
+	"  confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE INDEX relation_from ON relation (\"from\");"
+	"CREATE INDEX relation_to ON relation (\"to\");"
+
+	"CREATE TABLE event (uid TEXT PRIMARY KEY REFERENCES record(uid), title TEXT NOT NULL,"
+	"  start TEXT, start_approx INTEGER, \"end\" TEXT, end_approx INTEGER,"
+	"  place TEXT REFERENCES place(uid), description TEXT, parent TEXT REFERENCES event(uid),"
+	"  relation TEXT, confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE INDEX event_parent ON event (parent);"
+
+	"CREATE TABLE act (uid TEXT PRIMARY KEY REFERENCES record(uid), type TEXT NOT NULL,"
+	"  victim TEXT NOT NULL REFERENCES person(uid), event TEXT REFERENCES event(uid),"
+	"  start TEXT, start_approx INTEGER, \"end\" TEXT, end_approx INTEGER,"
+	"  place TEXT REFERENCES place(uid), physical_consequences TEXT,"
+	"  psychological_consequences TEXT, status TEXT, description TEXT,"
+	"  confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE INDEX act_victim ON act (victim);"
+	"CREATE INDEX act_type ON act (type, start);"
+	"CREATE INDEX act_event ON act (event);"
+	"CREATE INDEX act_place ON act (place);"
+	"CREATE TABLE act_method (owner TEXT NOT NULL REFERENCES act(uid), pos INTEGER NOT NULL,"
+	"  method TEXT NOT NULL, PRIMARY KEY (owner, pos));"
+
+	"CREATE TABLE involvement (uid TEXT PRIMARY KEY REFERENCES record(uid),"
+	"  act TEXT NOT NULL REFERENCES act(uid), perpetrator TEXT NOT NULL REFERENCES person(uid),"
+	"  degree TEXT, note TEXT, confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE INDEX involvement_act ON involvement (act);"
+	"CREATE INDEX involvement_perpetrator ON involvement (perpetrator);"
+
+	"CREATE TABLE proceeding (uid TEXT PRIMARY KEY REFERENCES record(uid), type TEXT NOT NULL,"
+	"  title TEXT, case_number TEXT, authority TEXT, place TEXT REFERENCES place(uid),"
+	"  sentence TEXT, sentence_months INTEGER, fine REAL, currency TEXT,"
+	"  next_hearing TEXT, next_hearing_approx INTEGER, note TEXT,"
+	"  confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE INDEX proceeding_next_hearing ON proceeding (next_hearing);"
+	"CREATE TABLE proceeding_party (owner TEXT NOT NULL REFERENCES proceeding(uid),"
+	"  pos INTEGER NOT NULL, person TEXT NOT NULL REFERENCES person(uid), role TEXT NOT NULL,"
+	"  PRIMARY KEY (owner, pos));"
+	"CREATE INDEX proceeding_party_person ON proceeding_party (person);"
+	"CREATE TABLE proceeding_charge (owner TEXT NOT NULL REFERENCES proceeding(uid),"
+	"  pos INTEGER NOT NULL, article TEXT, label TEXT NOT NULL, PRIMARY KEY (owner, pos));"
+	"CREATE TABLE proceeding_stage (owner TEXT NOT NULL REFERENCES proceeding(uid),"
+	"  pos INTEGER NOT NULL, stage TEXT NOT NULL, date TEXT, date_approx INTEGER,"
+	"  authority TEXT, reason TEXT, note TEXT, PRIMARY KEY (owner, pos));"
+	"CREATE INDEX proceeding_stage_date ON proceeding_stage (date);"
+	"CREATE TABLE proceeding_act (owner TEXT NOT NULL REFERENCES proceeding(uid),"
+	"  pos INTEGER NOT NULL, act TEXT NOT NULL REFERENCES act(uid), PRIMARY KEY (owner, pos));"
+	"CREATE INDEX proceeding_act_act ON proceeding_act (act);"
+
+	"CREATE TABLE information (uid TEXT PRIMARY KEY REFERENCES record(uid),"
+	"  source TEXT NOT NULL REFERENCES source(uid), subject TEXT NOT NULL REFERENCES record(uid),"
+	"  facts TEXT, reliability TEXT, locator TEXT,"
+	"  confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE INDEX information_source ON information (source);"
+	"CREATE INDEX information_subject ON information (subject);"
+
+	"CREATE TABLE intervention (uid TEXT PRIMARY KEY REFERENCES record(uid),"
+	"  type TEXT NOT NULL, subject TEXT NOT NULL REFERENCES record(uid), by TEXT,"
+	"  date TEXT, date_approx INTEGER, response TEXT, note TEXT,"
+	"  confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE INDEX intervention_subject ON intervention (subject);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int tg_store_migrate(tg_store *st, tg_error *err)
+{
+	int have = tg_store_schema_version(st);
+	if (have < 0)
+		return tg_store_dberr(st, err);
+	if (have > NMIGRATIONS)
+		return tg_error_set(err, TG_ESCHEMA, NULL,
+		                    _("the database has schema version %d; this program knows %d"),
+		                    have, NMIGRATIONS);
+	for (int v = have; v < NMIGRATIONS; v++) {
+		char bump[64];
+		snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", v + 1);
+		int rc = tg_store_exec(st, "BEGIN IMMEDIATE", err);
+		if (!rc)
+			rc = tg_store_exec(st, migrations[v], err);
+		if (!rc)
+			rc = tg_store_exec(st, bump, err);
+		if (!rc)
+			rc = tg_store_exec(st, "COMMIT", err);
+		if (rc) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
+	return TG_OK;
+}

@@ -1,0 +1,471 @@
+/*
+ * Reads: a record's canonical document from its rows, filtered lists,
+ * history and summary counts.  The document built here must equal the one
+ * tg_model_normalize built when the record was written; the unit tests
+ * check that they agree.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store-int.h"
+#include "text/text.h"
+
+static void select_sql(tg_strbuf *sb, const tg_entity *e)
+{
+	tg_strbuf_adds(sb, "SELECT ");
+	bool first = true;
+	for (int i = 0; i < e->nfields; i++) {
+		const tg_field *f = &e->fields[i];
+		if (f->type == TG_FT_LIST)
+			continue;
+		if (!first)
+			tg_strbuf_adds(sb, ", ");
+		first = false;
+		tg_sql_ident(sb, f->name);
+		if (f->type == TG_FT_DATE)
+			tg_strbuf_addf(sb, ", \"%s_approx\"", f->name);
+	}
+	if (!e->is_child)
+		tg_strbuf_adds(sb, ", deleted, deleted_reason");
+	tg_strbuf_adds(sb, " FROM ");
+	tg_sql_ident(sb, e->table);
+	tg_strbuf_adds(sb, e->is_child ? " WHERE owner = ? ORDER BY pos" : " WHERE uid = ?");
+}
+
+/* Reads the column(s) of f at *col into o. */
+static void read_field(sqlite3_stmt *s, int *col, const tg_field *f, json_t *o)
+{
+	int i = (*col)++;
+	int type = sqlite3_column_type(s, i);
+	if (f->type == TG_FT_DATE)
+		(*col)++;
+	if (type == SQLITE_NULL)
+		return;
+	json_t *v;
+	switch (f->type) {
+	case TG_FT_INT:
+		v = json_integer(sqlite3_column_int64(s, i));
+		break;
+	case TG_FT_REAL:
+		v = json_real(sqlite3_column_double(s, i));
+		break;
+	case TG_FT_BOOL:
+		v = json_boolean(sqlite3_column_int(s, i));
+		break;
+	case TG_FT_DATE: {
+		char buf[TG_TIME_LEN];
+		snprintf(buf, sizeof buf, "%s%s", sqlite3_column_int(s, i + 1) ? "~" : "",
+		         (const char *)sqlite3_column_text(s, i));
+		v = json_string(buf);
+		break;
+	}
+	default:
+		v = json_stringn((const char *)sqlite3_column_text(s, i),
+		                 (size_t)sqlite3_column_bytes(s, i));
+	}
+	json_object_set_new(o, f->name, v);
+}
+
+static int read_children(tg_store *st, const tg_field *lf, const char *uid, json_t *o,
+                         tg_error *err)
+{
+	sqlite3_stmt *s = tg_store_stmt(st, tg_store_sql(st, lf->child, TG_SQL_SELECT, select_sql),
+	                                err);
+	if (!s)
+		return TG_EDB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *item = json_object();
+		int col = 0;
+		for (int k = 0; k < lf->child->nfields; k++)
+			read_field(s, &col, &lf->child->fields[k], item);
+		if (lf->child->scalar) {
+			json_array_append(arr, json_object_get(item, lf->child->fields[0].name));
+			json_decref(item);
+		} else {
+			json_array_append_new(arr, item);
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return tg_store_dberr(st, err);
+	}
+	if (json_array_size(arr))
+		json_object_set_new(o, lf->name, arr);
+	else
+		json_decref(arr);
+	return TG_OK;
+}
+
+int tg_store_read(tg_store *st, const tg_entity *e, const char *uid, json_t **out,
+                  tg_error *err)
+{
+	*out = NULL;
+	sqlite3_stmt *s = tg_store_stmt(st, tg_store_sql(st, e, TG_SQL_SELECT, select_sql), err);
+	if (!s)
+		return TG_EDB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	int step = sqlite3_step(s);
+	if (step != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return step == SQLITE_DONE
+		               ? tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), uid)
+		               : tg_store_dberr(st, err);
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "entity", json_string(e->name));
+	json_object_set_new(o, "id", json_string(uid));
+	int col = 0;
+	for (int i = 0; i < e->nfields; i++)
+		if (e->fields[i].type != TG_FT_LIST)
+			read_field(s, &col, &e->fields[i], o);
+	if (sqlite3_column_type(s, col) != SQLITE_NULL) {
+		json_object_set_new(o, "deleted", json_string((const char *)sqlite3_column_text(s, col)));
+		json_object_set_new(o, "deleted_reason",
+		                    json_string((const char *)sqlite3_column_text(s, col + 1)));
+	}
+	sqlite3_reset(s);
+	int rc = TG_OK;
+	for (int i = 0; !rc && i < e->nfields; i++)
+		if (e->fields[i].type == TG_FT_LIST)
+			rc = read_children(st, &e->fields[i], uid, o, err);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return TG_OK;
+}
+
+int tg_record_get(tg_store *st, const char *uid, json_t **out, tg_error *err)
+{
+	*out = NULL;
+	const char *name = tg_record_entity(st, uid);
+	if (!name)
+		return tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), uid);
+	return tg_store_read(st, tg_model_entity(name), uid, out, err);
+}
+
+/* Text of every value bound into a list query, in order. */
+struct binds {
+	const char *v[64];
+	int n;
+};
+
+static void bind_value(struct binds *b, const char *v)
+{
+	if (b->n < 64)
+		b->v[b->n++] = v;
+}
+
+static void bind_add(struct binds *b, tg_strbuf *sb, const char *v)
+{
+	bind_value(b, v);
+	tg_strbuf_addc(sb, '?');
+}
+
+static bool add_place_filter(const tg_entity *e, tg_strbuf *sb)
+{
+	tg_strbuf_adds(sb, " AND (0");
+	bool any = false;
+	unsigned bit = tg_model_refbit("place");
+	if (!strcmp(e->name, "place")) {
+		tg_strbuf_adds(sb, " OR t.uid IN sub");
+		any = true;
+	}
+	for (int i = 0; i < e->nfields; i++) {
+		const tg_field *f = &e->fields[i];
+		if (f->type == TG_FT_REF && f->refs == bit && strcmp(e->name, "place")) {
+			tg_strbuf_adds(sb, " OR t.");
+			tg_sql_ident(sb, f->name);
+			tg_strbuf_adds(sb, " IN sub");
+			any = true;
+		}
+	}
+	tg_strbuf_addc(sb, ')');
+	return any;
+}
+
+static bool add_date_filter(const tg_entity *e, tg_strbuf *sb, struct binds *b,
+                            const char *lo, const char *hi)
+{
+	tg_strbuf_adds(sb, " AND (0");
+	bool any = false;
+	for (int i = 0; i < e->nfields; i++) {
+		const tg_field *f = &e->fields[i];
+		if (f->type != TG_FT_DATE)
+			continue;
+		any = true;
+		/* A partial date covers an interval: "2022" is 2022-00-00..2022-99-99. */
+		tg_strbuf_adds(sb, " OR (t.");
+		tg_sql_ident(sb, f->name);
+		tg_strbuf_adds(sb, " IS NOT NULL");
+		if (lo) {
+			tg_strbuf_adds(sb, " AND t.");
+			tg_sql_ident(sb, f->name);
+			tg_strbuf_adds(sb, " || substr('-99-99', length(t.");
+			tg_sql_ident(sb, f->name);
+			tg_strbuf_adds(sb, ") - 3) >= ");
+			bind_add(b, sb, lo);
+		}
+		if (hi) {
+			tg_strbuf_adds(sb, " AND t.");
+			tg_sql_ident(sb, f->name);
+			tg_strbuf_adds(sb, " || substr('-00-00', length(t.");
+			tg_sql_ident(sb, f->name);
+			tg_strbuf_adds(sb, ") - 3) <= ");
+			bind_add(b, sb, hi);
+		}
+		tg_strbuf_addc(sb, ')');
+	}
+	tg_strbuf_addc(sb, ')');
+	return any;
+}
+
+/* Fields of e and of its child lists that are of type t, as SQL conditions
+ * joined by OR; cond has %s%s for the table alias and column and one "?"
+ * for value. */
+static bool add_field_filter(const tg_entity *e, tg_strbuf *sb, struct binds *b,
+                             enum tg_ftype t, const char *cond, const char *value)
+{
+	bool any = false;
+	for (int i = 0; i < e->nfields; i++) {
+		const tg_field *f = &e->fields[i];
+		if (f->type == TG_FT_LIST) {
+			const tg_entity *c = f->child;
+			for (int k = 0; k < c->nfields; k++) {
+				if (c->fields[k].type != t)
+					continue;
+				tg_strbuf_adds(sb, " OR EXISTS (SELECT 1 FROM ");
+				tg_sql_ident(sb, c->table);
+				tg_strbuf_adds(sb, " c WHERE c.owner = t.uid AND ");
+				tg_strbuf_addf(sb, cond, "c.", c->fields[k].name);
+				bind_value(b, value);
+				tg_strbuf_addc(sb, ')');
+				any = true;
+			}
+		} else if (f->type == t) {
+			tg_strbuf_adds(sb, " OR ");
+			tg_strbuf_addf(sb, cond, "t.", f->name);
+			bind_value(b, value);
+			any = true;
+		}
+	}
+	return any;
+}
+
+static const char *order_column(const tg_entity *e)
+{
+	for (int i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == TG_FT_DATE)
+			return e->fields[i].name;
+	return NULL;
+}
+
+static void pad(char *out, size_t n, const char *d, const char *tail)
+{
+	tg_pdate pd;
+	if (tg_pdate_parse(d, &pd, NULL)) {
+		snprintf(out, n, "%s", d);
+		return;
+	}
+	char buf[16];
+	tg_pdate_format(&pd, buf, sizeof buf, false);
+	snprintf(out, n, "%s%s", buf, tail + (strlen(buf) - 4));
+}
+
+/* skip and left count across entities; left < 0 means no limit. */
+static int list_entity(tg_store *st, const tg_entity *e, const tg_filter *f, const char *place,
+                       int *skip, int *left, tg_record_cb cb, void *ctx, tg_error *err)
+{
+	tg_strbuf sb = TG_STRBUF_INIT;
+	struct binds b = {0};
+	char lo[16], hi[16];
+	if (place)
+		tg_strbuf_adds(&sb, "WITH RECURSIVE sub(uid) AS (SELECT ? UNION"
+		                    " SELECT p.uid FROM place p JOIN sub ON p.parent = sub.uid) ");
+	if (place)
+		bind_value(&b, place);
+	tg_strbuf_adds(&sb, "SELECT t.uid FROM ");
+	tg_sql_ident(&sb, e->table);
+	tg_strbuf_adds(&sb, " t WHERE 1");
+	bool ok = true;
+	if (!f->include_deleted)
+		tg_strbuf_adds(&sb, " AND t.deleted IS NULL");
+	if (place)
+		ok &= add_place_filter(e, &sb);
+	if (f->from || f->to) {
+		if (f->from)
+			pad(lo, sizeof lo, f->from, "-00-00");
+		if (f->to)
+			pad(hi, sizeof hi, f->to, "-99-99");
+		ok &= add_date_filter(e, &sb, &b, f->from ? lo : NULL, f->to ? hi : NULL);
+	}
+	if (f->term) {
+		tg_strbuf_adds(&sb, " AND (0");
+		ok &= add_field_filter(e, &sb, &b, TG_FT_TERM,
+		                       "%s\"%s\" IN (WITH RECURSIVE tt(c) AS (SELECT ? UNION"
+		                       " SELECT code FROM term JOIN tt ON term.parent = tt.c)"
+		                       " SELECT c FROM tt)",
+		                       f->term);
+		tg_strbuf_addc(&sb, ')');
+	}
+	char *needle = NULL;
+	if (f->text) {
+		needle = tg_text_fold(f->text);
+		if (!needle)
+			needle = strdup(f->text);
+		tg_strbuf_adds(&sb, " AND (0");
+		ok &= add_field_filter(e, &sb, &b, TG_FT_TEXT, "instr(tg_fold(%s\"%s\"), ?) > 0",
+		                       needle);
+		tg_strbuf_addc(&sb, ')');
+	}
+	const char *oc = order_column(e);
+	tg_strbuf_adds(&sb, " ORDER BY ");
+	if (oc) {
+		tg_strbuf_adds(&sb, "t.");
+		tg_sql_ident(&sb, oc);
+		tg_strbuf_adds(&sb, " IS NULL, t.");
+		tg_sql_ident(&sb, oc);
+		tg_strbuf_adds(&sb, ", ");
+	}
+	tg_strbuf_adds(&sb, "t.uid");
+	int rc = TG_OK;
+	if (!ok || b.n >= 64)
+		goto done;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, tg_strbuf_str(&sb), -1, &s, NULL) != SQLITE_OK) {
+		rc = tg_store_dberr(st, err);
+		goto done;
+	}
+	for (int i = 0; i < b.n; i++)
+		sqlite3_bind_text(s, i + 1, b.v[i], -1, SQLITE_STATIC);
+	while (!rc && *left != 0 && sqlite3_step(s) == SQLITE_ROW) {
+		if (*skip > 0) {
+			(*skip)--;
+			continue;
+		}
+		json_t *doc;
+		char uid[TG_UUID_LEN];
+		snprintf(uid, sizeof uid, "%s", (const char *)sqlite3_column_text(s, 0));
+		rc = tg_store_read(st, e, uid, &doc, err);
+		if (!rc) {
+			rc = cb(ctx, doc);
+			json_decref(doc);
+		}
+		if (*left > 0)
+			(*left)--;
+	}
+	sqlite3_finalize(s);
+done:
+	free(needle);
+	tg_strbuf_release(&sb);
+	return rc;
+}
+
+int tg_record_list(tg_store *st, const tg_filter *f, tg_record_cb cb, void *ctx, tg_error *err)
+{
+	const tg_entity *only = NULL;
+	if (f->entity && !(only = tg_model_entity(f->entity)))
+		return tg_error_set(err, TG_EINVAL, "entity", _("no entity named %s"), f->entity);
+	const char *place = NULL;
+	char place_uid[TG_UUID_LEN];
+	if (f->place) {
+		place = tg_uuid_valid(f->place) ? f->place : st->lookup.place_by_code(st, f->place);
+		const char *ent = place ? tg_record_entity(st, place) : NULL;
+		if (!ent || strcmp(ent, "place"))
+			return tg_error_set(err, TG_ENOTFOUND, "place", _("no place %s"), f->place);
+		snprintf(place_uid, sizeof place_uid, "%s", place);
+		place = place_uid;
+	}
+	static const char *const dates[] = {"from", "to"};
+	const char *dv[] = {f->from, f->to};
+	for (int i = 0; i < 2; i++) {
+		tg_pdate d;
+		if (dv[i] && tg_pdate_parse(dv[i], &d, err)) {
+			snprintf(err->path, sizeof err->path, "%s", dates[i]);
+			return TG_EDATE;
+		}
+	}
+	int skip = f->offset > 0 ? f->offset : 0, left = f->limit > 0 ? f->limit : -1;
+	int n;
+	const tg_entity *const *all = tg_model_entities(&n);
+	int rc = TG_OK;
+	for (int i = 0; !rc && i < n; i++)
+		if (!only || only == all[i])
+			rc = list_entity(st, all[i], f, place, &skip, &left, cb, ctx, err);
+	return rc;
+}
+
+int tg_record_history(tg_store *st, const char *uid, tg_change_cb cb, void *ctx, tg_error *err)
+{
+	if (uid && !tg_record_entity(st, uid) && !strchr(uid, '/'))
+		return tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), uid);
+	sqlite3_stmt *s;
+	const char *sql = uid ? "SELECT seq, at, actor, entity, uid, op, doc, reason FROM change"
+	                        " WHERE uid = ? ORDER BY seq"
+	                      : "SELECT seq, at, actor, entity, uid, op, doc, reason FROM change"
+	                        " ORDER BY seq";
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return tg_store_dberr(st, err);
+	if (uid)
+		sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	int rc = TG_OK, step;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		tg_change c = {.seq = sqlite3_column_int64(s, 0)};
+		const char **f[] = {&c.at, &c.actor, &c.entity, &c.uid, &c.op, &c.doc, &c.reason};
+		for (int i = 0; i < 7; i++)
+			*f[i] = (const char *)sqlite3_column_text(s, i + 1);
+		rc = cb(ctx, &c);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int count_into(tg_store *st, const char *sql, json_t *obj, tg_error *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return tg_store_dberr(st, err);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_object_set_new(obj, (const char *)sqlite3_column_text(s, 0),
+		                    json_integer(sqlite3_column_int64(s, 1)));
+	sqlite3_finalize(s);
+	return TG_OK;
+}
+
+int tg_store_summary(tg_store *st, json_t **out, tg_error *err)
+{
+	json_t *sum = json_object(), *records = json_object(), *acts = json_object(),
+	       *changes = json_object();
+	json_object_set_new(sum, "schema", json_integer(tg_store_schema_version(st)));
+	json_object_set_new(sum, "records", records);
+	json_object_set_new(sum, "acts", acts);
+	json_object_set_new(sum, "changes", changes);
+	int n, rc = TG_OK;
+	const tg_entity *const *all = tg_model_entities(&n);
+	tg_strbuf sb = TG_STRBUF_INIT;
+	for (int i = 0; i < n; i++) {
+		tg_strbuf_addf(&sb, "%sSELECT '%s', count(*) FROM ", i ? " UNION ALL " : "",
+		               all[i]->name);
+		tg_sql_ident(&sb, all[i]->table);
+		tg_strbuf_adds(&sb, " WHERE deleted IS NULL");
+	}
+	rc = count_into(st, tg_strbuf_str(&sb), records, err);
+	tg_strbuf_release(&sb);
+	if (!rc)
+		rc = count_into(st, "SELECT type, count(*) FROM act WHERE deleted IS NULL"
+		                    " GROUP BY type ORDER BY type", acts, err);
+	if (!rc)
+		rc = count_into(st, "SELECT op, count(*) FROM change GROUP BY op ORDER BY op",
+		                changes, err);
+	if (rc) {
+		json_decref(sum);
+		sum = NULL;
+	}
+	*out = sum;
+	return rc;
+}

@@ -1,0 +1,75 @@
+/* What the store's files share; not part of the public API. */
+#ifndef TG_STORE_INT_H
+#define TG_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct term_slot; /* vocab.c */
+
+struct stmt_slot {
+	const char *sql; /* owned */
+	uint32_t hash;
+	sqlite3_stmt *st;
+};
+
+struct tg_store {
+	sqlite3 *db;
+	char *actor;
+	int depth;   /* open batches */
+	bool failed; /* a write in the open batch failed after writing rows */
+	struct stmt_slot *stmts;
+	size_t nstmts, capstmts;
+	struct term_slot *terms;
+	size_t nterms, capterms;
+	uint32_t *term_index; /* slots hold term index + 1; 0 is empty */
+	size_t term_index_cap;
+	tg_lookup lookup;
+	/* SQL built from the entity tables, made once: insert and select per
+	 * entity and child table, indexed by tg_store_sql_slot(). */
+	char *sql_cache[80];
+	char ref_buf[TG_UUID_LEN], entity_buf[32], parent_buf[TG_UUID_LEN];
+};
+
+/* A cached prepared statement, reset and with bindings cleared. NULL on
+ * error (err set). */
+sqlite3_stmt *tg_store_stmt(tg_store *st, const char *sql, tg_error *err);
+/* Sets err from the connection's last error. Returns TG_EDB. */
+int tg_store_dberr(tg_store *st, tg_error *err);
+/* Runs sql (several statements, no parameters). */
+int tg_store_exec(tg_store *st, const char *sql, tg_error *err);
+
+/* Around the rows of one write: outside a batch a savepoint makes it
+ * atomic; inside one, a failure dooms the batch (see store.c). */
+int tg_store_enter(tg_store *st, tg_error *err);
+int tg_store_leave(tg_store *st, int rc, tg_error *err);
+
+int tg_store_migrate(tg_store *st, tg_error *err);
+int tg_vocab_load(tg_store *st, tg_error *err);
+void tg_vocab_free(tg_store *st);
+
+/* Appends a change entry. */
+int tg_store_log(tg_store *st, const char *entity, const char *uid, const char *op,
+                 const char *doc, const char *reason, tg_error *err);
+
+/* Reads the canonical document of uid of entity e. */
+int tg_store_read(tg_store *st, const tg_entity *e, const char *uid, json_t **out,
+                  tg_error *err);
+
+/* SQL of kind for entity or child table e, made by build on first use and
+ * kept for the life of the store. */
+enum tg_sql_kind {
+	TG_SQL_INSERT,
+	TG_SQL_UPDATE,
+	TG_SQL_SELECT,
+	TG_SQL_DELETE_CHILDREN,
+	TG_SQL_KINDS
+};
+const char *tg_store_sql(tg_store *st, const tg_entity *e, enum tg_sql_kind kind,
+                         void (*build)(tg_strbuf *sb, const tg_entity *e));
+
+/* Writes a quoted identifier. */
+void tg_sql_ident(tg_strbuf *sb, const char *name);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * store — the SQLite database: schema and numbered migrations, the one
+ * write path, reads and queries.  SQL lives here and nowhere else.
+ *
+ * Every write (create, update, soft delete, vocabulary addition) validates
+ * through the model, writes the rows and appends a change entry (actor,
+ * UTC time, entity, id, operation, canonical JSON of the new version) in
+ * the same transaction.  Change entries are append-only: triggers refuse
+ * UPDATE and DELETE on them.
+ */
+#ifndef TG_STORE_H
+#define TG_STORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "model/model.h"
+#include "util/util.h"
+
+typedef struct tg_store tg_store;
+
+enum tg_open_flags {
+	TG_OPEN_CREATE = 1,   /* create the file if missing */
+	TG_OPEN_EXCLUSIVE = 2 /* with CREATE: fail if it exists */
+};
+
+/* Opens (and with TG_OPEN_CREATE creates) a database, turns on foreign
+ * keys and WAL, applies pending migrations and loads the shipped
+ * vocabularies. ESCHEMA if the file is newer than this program. */
+int tg_store_open(const char *path, int flags, tg_store **out, tg_error *err);
+/* Closes; rolls back an open batch. NULL is a no-op. */
+void tg_store_close(tg_store *st);
+/* Who is writing, recorded in change entries (default "cli"). Copied. */
+void tg_store_set_actor(tg_store *st, const char *actor);
+/* Schema version after migrations. */
+int tg_store_schema_version(tg_store *st);
+
+/* A batch groups many writes in one transaction (bulk import, demo).
+ * Without a batch each write is its own transaction. Batches nest. A
+ * write refused by validation leaves the batch as it was; one that fails
+ * in storage after writing makes tg_store_commit roll the batch back and
+ * return TG_EDB. */
+int tg_store_begin(tg_store *st, tg_error *err);
+int tg_store_commit(tg_store *st, tg_error *err);
+void tg_store_rollback(tg_store *st);
+
+/* Creates a record of entity from doc (see tg_model_normalize). A doc
+ * with an "id" keeps it (EEXIST if taken); otherwise a new UUIDv7 is
+ * made. uid_out, if not NULL, receives the id. */
+int tg_record_create(tg_store *st, const char *entity, const json_t *doc,
+                     char uid_out[TG_UUID_LEN], tg_error *err);
+/* Applies an RFC 7386 merge patch to the live record uid and validates
+ * the result. A patch that changes nothing writes nothing. */
+int tg_record_update(tg_store *st, const char *uid, const json_t *patch, tg_error *err);
+/* Soft delete: the record stays, marked deleted with reason (required). */
+int tg_record_delete(tg_store *st, const char *uid, const char *reason, tg_error *err);
+/* Canonical document of a record (deleted ones too). New reference. */
+int tg_record_get(tg_store *st, const char *uid, json_t **out, tg_error *err);
+/* Entity name of uid, or NULL. Valid until the next call. */
+const char *tg_record_entity(tg_store *st, const char *uid);
+
+typedef struct tg_filter {
+	const char *entity; /* NULL: every entity */
+	const char *place;  /* place id or code; includes places within it */
+	const char *from;   /* partial dates bounding the record's date(s) */
+	const char *to;
+	const char *term; /* a vocabulary code any TERM field of the record has */
+	const char *text; /* case-insensitive substring of any text field */
+	bool include_deleted;
+	int limit; /* 0: no limit */
+	int offset;
+} tg_filter;
+
+/* Calls cb with each matching canonical document, ordered by entity and
+ * then by date and id. cb returns 0 to go on; non-zero stops the walk
+ * and is returned. */
+typedef int (*tg_record_cb)(void *ctx, const json_t *doc);
+int tg_record_list(tg_store *st, const tg_filter *f, tg_record_cb cb, void *ctx,
+                   tg_error *err);
+
+typedef struct tg_change {
+	int64_t seq;
+	const char *at, *actor, *entity, *uid, *op, *doc, *reason;
+} tg_change;
+typedef int (*tg_change_cb)(void *ctx, const tg_change *c);
+/* Change entries of uid (every record when uid is NULL) in order. */
+int tg_record_history(tg_store *st, const char *uid, tg_change_cb cb, void *ctx,
+                      tg_error *err);
+
+/* Vocabularies. Terms shipped in data/vocab.json are loaded at open;
+ * users add their own through tg_term_add, which writes a change entry. */
+int tg_term_add(tg_store *st, const char *vocab, const char *code, const char *parent,
+                const char *kk, const char *ru, const char *en, tg_error *err);
+bool tg_term_exists(tg_store *st, const char *vocab, const char *code);
+/* Label in lang ("kk", "ru", "en"), falling back to English, then code. */
+const char *tg_term_label(tg_store *st, const char *vocab, const char *code,
+                          const char *lang);
+typedef struct tg_term {
+	const char *vocab, *code, *parent, *kk, *ru, *en;
+	bool builtin;
+} tg_term;
+typedef int (*tg_term_cb)(void *ctx, const tg_term *t);
+/* Terms of vocab (every vocabulary when NULL), builtin ones first. */
+int tg_term_list(tg_store *st, const char *vocab, tg_term_cb cb, void *ctx, tg_error *err);
+
+/* Counts for a summary: {"records": {entity: n}, "acts": {type: n},
+ * "changes": n, "schema": v}. New reference. */
+int tg_store_summary(tg_store *st, json_t **out, tg_error *err);
+
+#endif

@@ -1,0 +1,58 @@
+# Shared by the scenario tests: each runs the real tergeu binary ($TERGEU)
+# in a scratch directory and stops at the first failed expectation.
+set -eu
+: "${TERGEU:?TERGEU must point to the tergeu binary}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/tergeu-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export TERGEU_DB="$T/db.sqlite" LANGUAGE=en TERGEU_LANG=en
+unset XDG_DATA_HOME
+checks=0
+
+tg() { "$TERGEU" "$@"; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_status N CMD...: runs CMD, which must exit with N; its stdout and
+# stderr are left in $T/out and $T/err.
+expect_status() {
+	want=$1
+	shift
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	set -e
+	[ "$got" -eq "$want" ] || {
+		cat "$T/err" >&2
+		fail "'$*' exited $got, expected $want"
+	}
+	checks=$((checks + 1))
+}
+
+# expect_in FILE TEXT: FILE contains TEXT.
+expect_in() {
+	grep -qF -- "$2" "$1" || {
+		cat "$1" >&2
+		fail "$1 does not contain '$2'"
+	}
+	checks=$((checks + 1))
+}
+
+expect_not_in() {
+	if grep -qF -- "$2" "$1"; then
+		cat "$1" >&2
+		fail "$1 contains '$2'"
+	fi
+	checks=$((checks + 1))
+}
+
+expect_eq() {
+	[ "$1" = "$2" ] || fail "expected '$2', got '$1'"
+	checks=$((checks + 1))
+}
+
+done_ok() {
+	echo "ok: $checks checks"
+}
