@@ -11,10 +11,10 @@ deps:
 	@scripts/install-deps
 
 $(BUILD)/build.ninja: | deps
-	@meson setup $(BUILD) --buildtype=debugoptimized -Dwerror=true >/dev/null
+	@meson setup $(BUILD) --buildtype=debugoptimized -Dwerror=true
 
 $(BUILD)/cli/tergeu: deps $(BUILD)/build.ninja FORCE
-	@ninja -C $(BUILD) >/dev/null
+	@ninja -C $(BUILD)
 
 # Builds, creates the demo database and prints its summary.
 demo: $(BUILD)/cli/tergeu
@@ -24,21 +24,22 @@ demo: $(BUILD)/cli/tergeu
 # Every test: unit, scenario, then the whole suite again under
 # AddressSanitizer and UndefinedBehaviorSanitizer.
 check: test asan
+	@scripts/test-summary $(BUILD) $(ASAN_BUILD)
 
 test: $(BUILD)/cli/tergeu
 	@meson test -C $(BUILD) --print-errorlogs --num-processes 2
 
 $(ASAN_BUILD)/build.ninja: | deps
 	@meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dwerror=true >/dev/null
+		-Db_lundef=false -Dwerror=true
 
 asan: deps $(ASAN_BUILD)/build.ninja
-	@ninja -C $(ASAN_BUILD) >/dev/null
+	@ninja -C $(ASAN_BUILD)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 --suite unit --suite scenario
 
 bench: $(BUILD)/cli/tergeu
-	@ninja -C $(BUILD) bench/bench-insert >/dev/null
+	@ninja -C $(BUILD) bench/bench-insert
 	@$(BUILD)/bench/bench-insert
 
 clean:
