@@ -48,6 +48,8 @@ int cli_make_parent(const char *path, tg_error *err);
  * is the first flag. Returns 0 or an exit status after printing. */
 int cli_doc_from_flags(const char *cmd, const tg_entity *e, int argc, char **argv, bool patch,
                        json_t **out);
+/* Lists the fields of e as --flags with their help (add --help). */
+void cli_print_fields(const tg_entity *e);
 /* Reads a JSON object from path ("-" is stdin); prints the error. */
 int cli_read_doc(const char *path, json_t **out);
 /* The document of add or edit: --file PATH, else the flags; *file names

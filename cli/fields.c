@@ -6,6 +6,7 @@
  * Исаев" adds {"text": ...}).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,4 +155,40 @@ int cli_doc_from_flags(const char *cmd, const tg_entity *e, int argc, char **arg
 	}
 	*out = doc;
 	return CLI_OK;
+}
+
+/* Placeholder shown after a flag in the field list. */
+static const char *placeholder(const tg_field *f)
+{
+	switch (f->type) {
+	case TG_FT_INT: return "N";
+	case TG_FT_REAL: return "NUMBER";
+	case TG_FT_BOOL: return "true|false";
+	case TG_FT_DATE: return "DATE";
+	case TG_FT_TERM: return "CODE";
+	case TG_FT_REF: return "ID";
+	case TG_FT_LIST: return f->child->scalar ? placeholder(&f->child->fields[0]) : "JSON|TEXT";
+	default: return "TEXT";
+	}
+}
+
+void cli_print_fields(const tg_entity *e)
+{
+	printf(_("\nFields of %s (%s):\n"), e->name, _(e->help));
+	for (int i = 0; i < e->nfields; i++) {
+		const tg_field *f = &e->fields[i];
+		char flag[96];
+		const char *name = f->type == TG_FT_LIST ? f->child->name : f->name;
+		snprintf(flag, sizeof flag, "--%s %s", name, placeholder(f));
+		for (char *p = flag + 2; *p && *p != ' '; p++)
+			if (*p == '_')
+				*p = '-';
+		printf("  %-30s %s%s", flag, _(f->help),
+		       f->flags & TG_FF_REQUIRED ? _(" (required)") : "");
+		if (f->type == TG_FT_TERM)
+			printf(_(" [vocabulary %s]"), f->vocab);
+		if (f->type == TG_FT_LIST)
+			printf(_(" [repeatable]"));
+		putchar('\n');
+	}
 }

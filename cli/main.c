@@ -307,7 +307,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, _("tergeu: '%s' is not a command (see 'tergeu --help')\n"), argv[1]);
 		return CLI_USAGE;
 	}
-	if (cli_wants_help(cmd->name, argc - 1, argv + 1))
+	if (cli_wants_help(cmd->name, argc - 1, argv + 1)) {
+		if (!strcmp(cmd->name, "add") && argc > 2 && tg_model_entity(argv[2]))
+			cli_print_fields(tg_model_entity(argv[2]));
 		return CLI_OK;
+	}
 	return cmd->run(&c, argc - 1, argv + 1);
 }

@@ -62,6 +62,9 @@ expect_status 0 tg vocab add act_type forced_labour --en "Forced labour" \
 	--ru "Принудительный труд" --kk "Мәжбүрлі еңбек"
 expect_status 0 tg vocab act_type
 expect_in "$T/out" "forced_labour"
+expect_status 0 tg add person --help
+expect_in "$T/out" "--birth-date DATE"
+expect_in "$T/out" "[vocabulary sex]"
 expect_status 0 tg summary
 expect_in "$T/out" "person"
 done_ok
