@@ -13,7 +13,8 @@ static void diff_line(struct hist *h, const tg_field *f, char mark, const json_t
 {
 	tg_strbuf sb = TG_STRBUF_INIT;
 	cli_render_field(h->c, h->st, f, v, &sb);
-	printf("    %c %s: %s\n", mark, f->name, tg_strbuf_str(&sb));
+	printf("    %c %s:%s%s\n", mark, f->name, f->type == TG_FT_LIST ? "" : " ",
+	       tg_strbuf_str(&sb));
 	tg_strbuf_release(&sb);
 }
 

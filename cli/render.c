@@ -64,9 +64,8 @@ static void element_text(struct cli *c, tg_store *st, const tg_entity *child, co
 		const json_t *v = json_object_get(el, child->fields[k].name);
 		if (!v)
 			continue;
-		tg_strbuf_adds(sb, first ? "" : k == 1 && !first ? " — " : ", ");
 		if (!first)
-			tg_strbuf_addf(sb, "%s: ", child->fields[k].name);
+			tg_strbuf_addf(sb, ", %s: ", child->fields[k].name);
 		value_text(c, st, &child->fields[k], v, sb);
 		first = false;
 	}
@@ -82,7 +81,7 @@ void cli_render_field(struct cli *c, tg_store *st, const tg_field *f, const json
 	size_t i;
 	const json_t *el;
 	json_array_foreach(v, i, el) {
-		tg_strbuf_adds(sb, "\n    - ");
+		tg_strbuf_adds(sb, "\n      • ");
 		element_text(c, st, f->child, el, sb);
 	}
 }
@@ -104,7 +103,8 @@ void cli_render_record(struct cli *c, tg_store *st, const json_t *doc)
 			continue;
 		tg_strbuf_reset(&sb);
 		cli_render_field(c, st, &e->fields[i], v, &sb);
-		printf("  %s: %s\n", e->fields[i].name, tg_strbuf_str(&sb));
+		printf("  %s:%s%s\n", e->fields[i].name, e->fields[i].type == TG_FT_LIST ? "" : " ",
+		       tg_strbuf_str(&sb));
 	}
 	tg_strbuf_release(&sb);
 }
