@@ -1,24 +1,29 @@
 /* tergeu add ENTITY [--FIELD VALUE]... | --file FILE.json|- */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 
 int cli_read_doc(const char *path, json_t **out)
 {
-	json_error_t jerr;
-	json_t *doc = strcmp(path, "-") ? json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)
-	                                : json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr);
 	tg_error err = {0};
+	char *text;
+	size_t len;
+	if (tg_read_file(path, &text, &len, &err))
+		return cli_fail(&err);
+	json_error_t jerr;
+	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
+	snprintf(err.file, sizeof err.file, "%s", strcmp(path, "-") ? path : "<stdin>");
 	if (!doc) {
 		tg_error_set(&err, TG_EJSON, NULL, _("column %d: %s"), jerr.column, jerr.text);
 		err.line = jerr.line;
-		snprintf(err.file, sizeof err.file, "%s", strcmp(path, "-") ? path : "<stdin>");
 		return cli_fail(&err);
 	}
 	if (!json_is_object(doc)) {
 		json_decref(doc);
 		tg_error_set(&err, TG_ETYPE, "", _("the document must be a JSON object"));
-		snprintf(err.file, sizeof err.file, "%s", path);
 		return cli_fail(&err);
 	}
 	*out = doc;
@@ -32,7 +37,7 @@ int cli_doc_arg(const char *cmd, const tg_entity *e, int argc, char **argv, bool
 	if (argc >= 1 && !strncmp(argv[0], "--file", 6)) {
 		const char *path = argv[0][6] == '=' ? argv[0] + 7 : argc >= 2 ? argv[1] : NULL;
 		int used = argv[0][6] == '=' ? 1 : 2;
-		if (!path || (argv[0][6] && argv[0][6] != '='))
+		if (!path || !*path || (argv[0][6] && argv[0][6] != '='))
 			return cli_usage_error(cmd, _("--file needs a file name"));
 		if (argc > used)
 			return cli_usage_error(cmd, _("--file cannot be combined with other fields"));

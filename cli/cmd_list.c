@@ -47,7 +47,7 @@ CLI_CMD(list)
 	int ch, rc = CLI_OK;
 	opterr = 0;
 	optind = 1;
-	while (!rc && (ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while (!rc && (ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p': f.place = optarg; break;
 		case 'f': f.from = optarg; break;
@@ -57,6 +57,8 @@ CLI_CMD(list)
 		case 'd': f.include_deleted = true; break;
 		case 'l': rc = parse_count("limit", optarg, &f.limit); break;
 		case 'o': rc = parse_count("offset", optarg, &f.offset); break;
+		case ':':
+			return cli_usage_error("list", _("%s needs a value"), argv[optind - 1]);
 		default:
 			return cli_usage_error("list", _("unknown option %s"), argv[optind - 1]);
 		}

@@ -6,6 +6,7 @@
  * Исаев" adds {"text": ...}).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ static int scalar_value(const char *cmd, const char *flag, const tg_field *f, co
 	}
 	case TG_FT_REAL: {
 		double d = strtod(v, &end);
-		if (!*v || *end || errno)
+		if (!*v || *end || errno || !isfinite(d))
 			return bad_value(cmd, flag, v, _("a number"));
 		*out = json_real(d);
 		return CLI_OK;

@@ -48,6 +48,11 @@ expect_in "$T/err" "type.json"
 expect_in "$T/err" "sex"
 expect_status 2 tg add place --name X --lat north
 expect_in "$T/err" "--lat"
+expect_status 2 tg add place --name X --lat nan
+expect_status 5 tg add person --file "$T/missing.json"
+expect_in "$T/err" "missing.json"
+expect_status 2 tg list --from
+expect_in "$T/err" "needs a value"
 expect_status 2 tg add person --shoe-size 42
 expect_in "$T/err" "shoe-size"
 printf '["not", "an", "object"]\n' >"$T/array.json"
