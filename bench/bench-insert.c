@@ -16,25 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "store/store.h"
 
 static const char *const given[] = {"Нұрсұлтан", "Ерлан", "Асель", "Дәурен", "Айгүл",
                                     "Сергей", "Бауыржан", "Гүлнар", "Мұрат", "Ольга"};
 static const char *const family[] = {"Исаев", "Сәрсенбаев", "Ахметова", "Қасымов", "Жұмабаева",
                                      "Петров", "Омаров", "Нұрланова", "Тоқаев", "Ким"};
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const char *msg)
-{
-	fprintf(stderr, "bench-insert: %s: %s\n", what, msg);
-	exit(1);
-}
 
 static void remove_db(const char *path)
 {
@@ -54,11 +42,11 @@ static void fresh_db(const char *path, char place_uid[TG_UUID_LEN])
 	tg_store *st;
 	tg_error err = {0};
 	if (tg_store_open(path, TG_OPEN_CREATE, &st, &err))
-		die("open", err.msg);
+		bench_die("open", err.msg);
 	json_t *place = json_pack("{s:s, s:s, s:s}", "code", "kz-almaty", "name", "Алматы", "type",
 	                          "city");
 	if (tg_record_create(st, "place", place, place_uid, &err))
-		die("place", err.msg);
+		bench_die("place", err.msg);
 	json_decref(place);
 	tg_store_close(st);
 }
@@ -80,11 +68,11 @@ static double run_library(const char *path, int n)
 	tg_store *st;
 	tg_error err = {0};
 	if (tg_store_open(path, 0, &st, &err))
-		die("open", err.msg);
+		bench_die("open", err.msg);
 	char name[128], bd[16], uid[TG_UUID_LEN];
-	double t0 = now();
+	double t0 = bench_now();
 	if (tg_store_begin(st, &err))
-		die("begin", err.msg);
+		bench_die("begin", err.msg);
 	for (int i = 0; i < n; i++) {
 		full_name(i, name, sizeof name);
 		birth(i, bd, sizeof bd);
@@ -92,18 +80,18 @@ static double run_library(const char *path, int n)
 		                           "role", "full", "lang", "kk", "sex", i % 7 ? "male" : "female",
 		                           "birth_date", bd, "residence", place);
 		if (tg_record_create(st, "person", person, uid, &err))
-			die("person", err.msg);
+			bench_die("person", err.msg);
 		json_decref(person);
 		json_t *act = json_pack("{s:s, s:s, s:s, s:s, s:[s]}", "type", "arbitrary_detention",
 		                        "victim", uid, "start", "2022-01-06", "place", place, "methods",
 		                        "beating");
 		if (tg_record_create(st, "act", act, NULL, &err))
-			die("act", err.msg);
+			bench_die("act", err.msg);
 		json_decref(act);
 	}
 	if (tg_store_commit(st, &err))
-		die("commit", err.msg);
-	double t = now() - t0;
+		bench_die("commit", err.msg);
+	double t = bench_now() - t0;
 	tg_store_close(st);
 	return t;
 }
@@ -112,14 +100,14 @@ static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		die(sql, sqlite3_errmsg(db));
+		bench_die(sql, sqlite3_errmsg(db));
 	return s;
 }
 
 static void step(sqlite3 *db, sqlite3_stmt *s)
 {
 	if (sqlite3_step(s) != SQLITE_DONE)
-		die("step", sqlite3_errmsg(db));
+		bench_die("step", sqlite3_errmsg(db));
 	sqlite3_reset(s);
 }
 
@@ -131,7 +119,7 @@ static double run_raw(const char *path, int n)
 	fresh_db(path, place);
 	sqlite3 *db;
 	if (sqlite3_open(path, &db) != SQLITE_OK)
-		die("open", sqlite3_errmsg(db));
+		bench_die("open", sqlite3_errmsg(db));
 	sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
 	                 "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768", NULL, NULL, NULL);
 	sqlite3_stmt *rec = prep(db, "INSERT INTO record (uid, entity) VALUES (?, ?)");
@@ -144,7 +132,7 @@ static double run_raw(const char *path, int n)
 	                             " '2022-01-06', 0, ?, 'restricted')");
 	sqlite3_stmt *met = prep(db, "INSERT INTO act_method (owner, pos, method) VALUES (?, 0, 'beating')");
 	char name[128], bd[16], pu[TG_UUID_LEN], au[TG_UUID_LEN];
-	double t0 = now();
+	double t0 = bench_now();
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	for (int i = 0; i < n; i++) {
 		full_name(i, name, sizeof name);
@@ -173,25 +161,13 @@ static double run_raw(const char *path, int n)
 		step(db, met);
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		die("commit", sqlite3_errmsg(db));
-	double t = now() - t0;
+		bench_die("commit", sqlite3_errmsg(db));
+	double t = bench_now() - t0;
 	sqlite3_stmt *all[] = {rec, per, nam, act, met};
 	for (int i = 0; i < 5; i++)
 		sqlite3_finalize(all[i]);
 	sqlite3_close(db);
 	return t;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 #define MAX_ROUNDS 15
@@ -201,7 +177,7 @@ int main(int argc, char **argv)
 	int n = argc > 1 ? atoi(argv[1]) : 100000;
 	int rounds = argc > 2 ? atoi(argv[2]) : 3;
 	if (n <= 0 || rounds <= 0 || rounds > MAX_ROUNDS)
-		die("usage", "bench-insert [N [ROUNDS]]");
+		bench_die("usage", "bench-insert [N [ROUNDS]]");
 	char path[256];
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	snprintf(path, sizeof path, "%s/tergeu-bench-%d.db", dir, (int)getpid());
@@ -212,7 +188,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "round %d: raw %.3f s, library %.3f s\n", r + 1, raw[r], lib[r]);
 	}
 	remove_db(path);
-	double mr = median(raw, rounds), ml = median(lib, rounds);
+	double mr = bench_median(raw, rounds), ml = bench_median(lib, rounds);
 	printf("bulk insert of %d persons with one act each, median of %d rounds\n", n, rounds);
 	printf("  raw SQLite:  %.3f s  (%.0f persons/s)\n", mr, n / mr);
 	printf("  library:     %.3f s  (%.0f persons/s)\n", ml, n / ml);

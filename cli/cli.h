@@ -80,5 +80,12 @@ CLI_CMD(demo);
 CLI_CMD(generate);
 CLI_CMD(vocab);
 CLI_CMD(summary);
+CLI_CMD(search);
+CLI_CMD(reindex);
+CLI_CMD(namekey);
+CLI_CMD(translit);
+/* Prints an error and returns exit status 4 unless the n args are valid
+ * UTF-8 (cmd_translit.c). */
+int cli_check_utf8(const char *cmd, int n, char **args);
 
 #endif

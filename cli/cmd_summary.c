@@ -1,5 +1,21 @@
 /* tergeu summary: how many records of each kind, and acts by type. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "cli/cli.h"
+#include "text/text.h"
+
+/* A label and a count in the reader's number format, columns aligned on
+ * characters rather than bytes (labels may be Cyrillic). */
+static void print_count(struct cli *c, const char *label, long long count)
+{
+	char *n = tg_text_format_int(count, c->lang);
+	int width = 34;
+	for (const char *p = label; *p; p++)
+		width += ((unsigned char)*p & 0xc0) == 0x80;
+	printf("  %-*s %10s\n", width, label, n ? n : "?");
+	free(n);
+}
 
 int cli_print_summary(struct cli *c, tg_store *st)
 {
@@ -18,15 +34,16 @@ int cli_print_summary(struct cli *c, tg_store *st)
 	const char *key;
 	json_t *v;
 	json_object_foreach(json_object_get(sum, "records"), key, v)
-		printf("  %-14s %8lld\n", key, (long long)json_integer_value(v));
+		print_count(c, key, json_integer_value(v));
 	printf(_("Acts by type:\n"));
 	json_object_foreach(json_object_get(sum, "acts"), key, v)
-		printf("  %-34s %8lld\n", tg_term_label(st, "act_type", key, c->lang),
-		       (long long)json_integer_value(v));
+		print_count(c, tg_term_label(st, "act_type", key, c->lang), json_integer_value(v));
 	long long changes = 0;
 	json_object_foreach(json_object_get(sum, "changes"), key, v)
 		changes += json_integer_value(v);
-	printf(_("Change entries: %lld\n"), changes);
+	char *n = tg_text_format_int(changes, c->lang);
+	printf(_("Change entries: %s\n"), n ? n : "?");
+	free(n);
 	json_decref(sum);
 	return CLI_OK;
 }

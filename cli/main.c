@@ -20,6 +20,9 @@ static const struct cli_cmd commands[] = {
 	{"add", cmd_add, N_("add a record from flags or a JSON document"),
 	 N_("ENTITY [--FIELD VALUE]... | ENTITY --file FILE.json|-")},
 	{"show", cmd_show, N_("show a record"), N_("ID")},
+	{"search", cmd_search, N_("search names and text in any script and spelling"),
+	 N_("QUERY... [--type ENTITY] [--place P] [--from DATE] [--to DATE]"
+	    " [--clearance public|restricted|confidential] [--limit N]")},
 	{"list", cmd_list, N_("list records"),
 	 N_("[ENTITY] [--place P] [--from DATE] [--to DATE] [--term CODE] [--text TEXT]"
 	    " [--deleted] [--limit N] [--offset N]")},
@@ -34,6 +37,12 @@ static const struct cli_cmd commands[] = {
 	 N_("[VOCABULARY] | add VOCABULARY CODE --en LABEL [--kk LABEL] [--ru LABEL]"
 	    " [--parent CODE]")},
 	{"summary", cmd_summary, N_("count the records in the database"), ""},
+	{"reindex", cmd_reindex, N_("rebuild the search index"), ""},
+	{"name-key", cmd_namekey, N_("print the name keys shared by the spellings of names"),
+	 N_("[--all] NAME...")},
+	{"translit", cmd_translit, N_("transliterate names between Cyrillic and Latin schemes"),
+	 N_("--to ru|icao|mvd310|bgn|iso9|kz2017|kz2018|kz2021|press|ascii|cyrillic|kk-cyrillic"
+	    " TEXT...")},
 	{"demo", cmd_demo, N_("create a demo database with the founding case and a synthetic population"),
 	 N_("[--size N] [--seed S] [--force]")},
 	{"generate", cmd_generate, N_("write synthetic source lists as CSV files with their truth"),

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "text/text.h"
 
 /* A record's title, a place's name in the reader's language when known. */
 static char *title_of(struct cli *c, const json_t *doc)
@@ -41,6 +42,12 @@ static void value_text(struct cli *c, tg_store *st, const tg_field *f, const jso
 	}
 	case TG_FT_LIST:
 		return;
+	case TG_FT_DATE: {
+		char *d = tg_text_format_date(json_string_value(v), c->lang);
+		tg_strbuf_adds(sb, d ? d : json_string_value(v));
+		free(d);
+		return;
+	}
 	default: {
 		char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
 		if (json_is_string(v))

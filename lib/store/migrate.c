@@ -7,6 +7,9 @@
 
 #include "store/store-int.h"
 
+/* A migration that needs derived data rebuilt (the search index, computed
+ * in C) sets meta.rebuild_search; tg_store_open rebuilds once the
+ * vocabularies are loaded, and clears the mark in the same transaction. */
 static const char *const migrations[] = {
 	/* 1: the events-based record, vocabularies and the change log. */
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
@@ -111,6 +114,19 @@ static const char *const migrations[] = {
 	"  date TEXT, date_approx INTEGER, response TEXT, note TEXT,"
 	"  confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
 	"CREATE INDEX intervention_subject ON intervention (subject);",
+
+	/* 2: full-text search. search_doc holds each live record's indexed
+	 * text and filter columns; search_fts indexes it (external content);
+	 * search_key lists every name key, for near-miss look-ups. */
+	"CREATE TABLE search_doc (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE,"
+	"  entity TEXT NOT NULL, conf INTEGER NOT NULL, place TEXT, date TEXT,"
+	"  names TEXT, keys TEXT, body TEXT, terms TEXT);"
+	"CREATE INDEX search_doc_place ON search_doc (place);"
+	"CREATE VIRTUAL TABLE search_fts USING fts5 (names, keys, body, terms,"
+	"  content = 'search_doc', content_rowid = 'id',"
+	"  tokenize = 'unicode61 remove_diacritics 0');"
+	"CREATE TABLE search_key (key TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"INSERT OR REPLACE INTO meta (key, value) VALUES ('rebuild_search', '1');",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

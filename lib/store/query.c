@@ -265,16 +265,27 @@ static const char *order_column(const tg_entity *e)
 	return NULL;
 }
 
-static void pad(char *out, size_t n, const char *d, const char *tail)
+void tg_store_pad_date(char out[16], const char *d, const char *tail)
 {
 	tg_pdate pd;
+	if (!d) {
+		*out = '\0';
+		return;
+	}
 	if (tg_pdate_parse(d, &pd, NULL)) {
-		snprintf(out, n, "%s", d);
+		snprintf(out, 16, "%s", d);
 		return;
 	}
 	char buf[16];
 	tg_pdate_format(&pd, buf, sizeof buf, false);
-	snprintf(out, n, "%s%s", buf, tail + (strlen(buf) - 4));
+	snprintf(out, 16, "%s%s", buf, tail + (strlen(buf) - 4));
+}
+
+const char *tg_store_place_uid(tg_store *st, const char *place)
+{
+	const char *uid = tg_uuid_valid(place) ? place : st->lookup.place_by_code(st, place);
+	const char *ent = uid ? tg_record_entity(st, uid) : NULL;
+	return ent && !strcmp(ent, "place") ? uid : NULL;
 }
 
 /* skip and left count across entities; left < 0 means no limit. */
@@ -298,10 +309,8 @@ static int list_entity(tg_store *st, const tg_entity *e, const tg_filter *f, con
 	if (place)
 		ok &= add_place_filter(e, &sb);
 	if (f->from || f->to) {
-		if (f->from)
-			pad(lo, sizeof lo, f->from, "-00-00");
-		if (f->to)
-			pad(hi, sizeof hi, f->to, "-99-99");
+		tg_store_pad_date(lo, f->from, "-00-00");
+		tg_store_pad_date(hi, f->to, "-99-99");
 		ok &= add_date_filter(e, &sb, &b, f->from ? lo : NULL, f->to ? hi : NULL);
 	}
 	if (f->term) {
@@ -374,9 +383,7 @@ int tg_record_list(tg_store *st, const tg_filter *f, tg_record_cb cb, void *ctx,
 	const char *place = NULL;
 	char place_uid[TG_UUID_LEN];
 	if (f->place) {
-		place = tg_uuid_valid(f->place) ? f->place : st->lookup.place_by_code(st, f->place);
-		const char *ent = place ? tg_record_entity(st, place) : NULL;
-		if (!ent || strcmp(ent, "place"))
+		if (!(place = tg_store_place_uid(st, f->place)))
 			return tg_error_set(err, TG_ENOTFOUND, "place", _("no place %s"), f->place);
 		snprintf(place_uid, sizeof place_uid, "%s", place);
 		place = place_uid;

@@ -7,9 +7,11 @@
 #include "store/store.h"
 
 struct term_slot; /* vocab.c */
+struct term_stem; /* search-query.c */
 
 struct stmt_slot {
-	const char *sql; /* owned */
+	const char *sql;    /* owned */
+	const char *caller; /* the pointer the SQL was last asked for with */
 	uint32_t hash;
 	sqlite3_stmt *st;
 };
@@ -29,6 +31,18 @@ struct tg_store {
 	/* SQL built from the entity tables, made once: insert and select per
 	 * entity and child table, indexed by tg_store_sql_slot(). */
 	char *sql_cache[80];
+	/* Characters of the indexed name keys, for near-key edits; "" until
+	 * the first search needs it (search-query.c). */
+	char key_alphabet[128];
+	/* Stems of the words of every term label, made when a search first
+	 * needs them (search-query.c). */
+	struct term_stem *term_stems;
+	size_t nterm_stems;
+	/* search_doc rows written in the open batch but not yet given to FTS5:
+	 * ids lo..hi (none when hi < lo). FTS5 flushes its pending terms at
+	 * every statement savepoint, so one INSERT ... SELECT per run of rows
+	 * is many times cheaper than one INSERT per row. */
+	sqlite3_int64 fts_lo, fts_hi;
 	char ref_buf[TG_UUID_LEN], entity_buf[32], parent_buf[TG_UUID_LEN];
 };
 
@@ -68,6 +82,33 @@ enum tg_sql_kind {
 };
 const char *tg_store_sql(tg_store *st, const tg_entity *e, enum tg_sql_kind kind,
                          void (*build)(tg_strbuf *sb, const tg_entity *e));
+
+/* Search index (search.c): brings the index entry of a canonical record up
+ * to date (drops it for deleted records); rebuilds the whole index when a
+ * migration asked for it. */
+int tg_search_index(tg_store *st, const tg_entity *e, const json_t *doc, bool fresh,
+                    tg_error *err);
+int tg_search_rebuild_if_marked(tg_store *st, tg_error *err);
+
+/* Writes s as one FTS token: prefix, then letters and digits lowered, any
+ * other byte as 'x' and two hex digits ('x' itself too), so name keys and
+ * vocabulary codes stay single tokens whatever characters they use. */
+void tg_search_token(tg_strbuf *sb, char prefix, const char *s);
+/* Gives the pending rows of the batch to FTS5 (before a commit, a search,
+ * or a change to an indexed row); tg_search_discard drops them (rollback). */
+int tg_search_flush(tg_store *st, tg_error *err);
+void tg_search_discard(tg_store *st);
+/* Forgets the stems of vocabulary labels (a term was added). */
+void tg_search_forget_terms(tg_store *st);
+
+/* The id of a place given by id or code, or NULL. Valid until the next
+ * look-up. */
+const char *tg_store_place_uid(tg_store *st, const char *place);
+/* A partial date padded to the start ("-00-00") or end ("-99-99") of the
+ * interval it covers, for string comparisons in SQL; "" for NULL. */
+void tg_store_pad_date(char out[16], const char *date, const char *tail);
+/* Adds the characters of a newly indexed key to a computed alphabet. */
+void tg_store_note_key_chars(tg_store *st, const char *key);
 
 /* Writes a quoted identifier. */
 void tg_sql_ident(tg_strbuf *sb, const char *name);

@@ -32,9 +32,19 @@ static uint32_t sql_hash(const char *s)
 
 sqlite3_stmt *tg_store_stmt(tg_store *st, const char *sql, tg_error *err)
 {
+	/* Callers pass literals or SQL cached in the store: the same pointer
+	 * again, verified by content, spares hashing long SQL on every write. */
+	for (size_t i = 0; i < st->nstmts; i++) {
+		if (st->stmts[i].caller == sql && !strcmp(st->stmts[i].sql, sql)) {
+			sqlite3_reset(st->stmts[i].st);
+			sqlite3_clear_bindings(st->stmts[i].st);
+			return st->stmts[i].st;
+		}
+	}
 	uint32_t h = sql_hash(sql);
 	for (size_t i = 0; i < st->nstmts; i++) {
 		if (st->stmts[i].hash == h && !strcmp(st->stmts[i].sql, sql)) {
+			st->stmts[i].caller = sql;
 			sqlite3_reset(st->stmts[i].st);
 			sqlite3_clear_bindings(st->stmts[i].st);
 			return st->stmts[i].st;
@@ -54,7 +64,7 @@ sqlite3_stmt *tg_store_stmt(tg_store *st, const char *sql, tg_error *err)
 	char *copy = strdup(sql);
 	if (!copy)
 		abort();
-	st->stmts[st->nstmts++] = (struct stmt_slot){copy, h, s};
+	st->stmts[st->nstmts++] = (struct stmt_slot){copy, sql, h, s};
 	return s;
 }
 
@@ -147,6 +157,7 @@ int tg_store_open(const char *path, int flags, tg_store **out, tg_error *err)
 	if (!st)
 		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
 	st->actor = strdup("cli");
+	tg_search_discard(st);
 	st->lookup = (tg_lookup){st, lk_term_exists, lk_ref_entity, lk_place_by_code,
 	                         lk_parent_of};
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
@@ -162,6 +173,8 @@ int tg_store_open(const char *path, int flags, tg_store **out, tg_error *err)
 			rc = tg_store_migrate(st, err);
 		if (!rc)
 			rc = tg_vocab_load(st, err);
+		if (!rc)
+			rc = tg_search_rebuild_if_marked(st, err);
 	}
 	if (rc) {
 		if (err && !*err->file)
@@ -178,12 +191,13 @@ void tg_store_close(tg_store *st)
 	if (!st)
 		return;
 	if (st->depth)
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		tg_store_rollback(st);
 	for (size_t i = 0; i < st->nstmts; i++) {
 		sqlite3_finalize(st->stmts[i].st);
 		free((char *)st->stmts[i].sql);
 	}
 	free(st->stmts);
+	tg_search_forget_terms(st);
 	for (size_t i = 0; i < sizeof st->sql_cache / sizeof st->sql_cache[0]; i++)
 		free(st->sql_cache[i]);
 	tg_vocab_free(st);
@@ -227,8 +241,11 @@ int tg_store_commit(tg_store *st, tg_error *err)
 		return TG_OK;
 	if (--st->depth > 0)
 		return TG_OK;
+	if (!st->failed && tg_search_flush(st, err))
+		st->failed = true;
 	if (st->failed) {
 		st->failed = false;
+		tg_search_discard(st);
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return tg_error_set(err, TG_EDB, NULL,
 		                    _("a write in this batch failed; nothing was saved"));
@@ -245,6 +262,7 @@ void tg_store_rollback(tg_store *st)
 		return;
 	st->depth = 0;
 	st->failed = false;
+	tg_search_discard(st);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 

@@ -103,6 +103,36 @@ typedef int (*tg_term_cb)(void *ctx, const tg_term *t);
 /* Terms of vocab (every vocabulary when NULL), builtin ones first. */
 int tg_term_list(tg_store *st, const char *vocab, tg_term_cb cb, void *ctx, tg_error *err);
 
+/*
+ * Full-text search over names (verbatim, transliterated, name keys, so a
+ * Latin query finds Cyrillic names and the reverse) and the narrative text
+ * of every live record (stemmed). The index is kept by the write path in
+ * the same transaction.
+ */
+enum tg_clearance { TG_CLEAR_PUBLIC, TG_CLEAR_RESTRICTED, TG_CLEAR_CONFIDENTIAL };
+typedef struct tg_search_opts {
+	const char *query;
+	const char *entity;   /* NULL: every entity */
+	const char *place;    /* place id or code, with the places within it */
+	const char *from, *to; /* partial dates bounding the record's first date */
+	int clearance;        /* enum tg_clearance: records above it never appear */
+	int limit;            /* 0: 20 */
+} tg_search_opts;
+typedef struct tg_search_hit {
+	const char *uid, *entity;
+	double score; /* higher is better */
+	bool near;    /* found only through a near spelling of a name */
+} tg_search_hit;
+typedef int (*tg_search_cb)(void *ctx, const tg_search_hit *hit);
+/* Calls cb with the best hits, exact matches first, then records found
+ * through near spellings of the query's names (one edit away in the name
+ * key). EINVAL for a query with no words. */
+int tg_search(tg_store *st, const tg_search_opts *o, tg_search_cb cb, void *ctx, tg_error *err);
+/* Rebuilds the whole index (after a bulk load, or to repair it). */
+int tg_search_rebuild(tg_store *st, tg_progress_fn progress, void *ctx, tg_error *err);
+/* Confidentiality code ("public", ...) to its level; -1 if unknown. */
+int tg_clearance_level(const char *code);
+
 /* Counts for a summary: {"records": {entity: n}, "acts": {type: n},
  * "changes": n, "schema": v}. New reference. */
 int tg_store_summary(tg_store *st, json_t **out, tg_error *err);

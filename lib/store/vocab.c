@@ -265,8 +265,10 @@ int tg_term_add(tg_store *st, const char *vocab, const char *code, const char *p
 	}
 	free(text);
 	json_decref(doc);
-	if (!rc)
+	if (!rc) {
 		remember(st, &t);
+		tg_search_forget_terms(st);
+	}
 	return rc;
 }
 

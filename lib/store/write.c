@@ -199,7 +199,10 @@ static int write_rows(tg_store *st, const tg_entity *e, const json_t *doc, bool 
 static int commit_version(tg_store *st, const tg_entity *e, const json_t *doc, const char *op,
                           const char *reason, tg_error *err)
 {
-	int rc = write_rows(st, e, doc, !strcmp(op, "create"), err);
+	bool fresh = !strcmp(op, "create");
+	int rc = write_rows(st, e, doc, fresh, err);
+	if (!rc)
+		rc = tg_search_index(st, e, doc, fresh, err);
 	if (rc)
 		return rc;
 	char *text = tg_model_canonical(doc);

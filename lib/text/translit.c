@@ -12,12 +12,14 @@
  * separate Russian and Kazakh systems: a word with a Kazakh-only letter
  * takes the Kazakh one.  Case is applied to the output: "Ж" becomes "Zh"
  * before a lowercase letter and "ZH" inside an all-caps word.
+
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/text-int.h"
 #include "text/text.h"
 #include "util/util.h"
 
@@ -240,7 +242,7 @@ static int letter_of(uint32_t c, bool *upper)
 
 /* Uppercase of the letters the tables emit (ASCII, Latin-1, Latin
  * Extended-A and B as used, Cyrillic); others are returned unchanged. */
-static uint32_t upper_of(uint32_t c)
+uint32_t tg_upper_of(uint32_t c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0xFE && c != 0xF7) ||
 	    (c >= 0x430 && c <= 0x44F))
@@ -269,7 +271,7 @@ static const char latin_base[] =
 	"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi**JjKkkLlLlLlL"
 	"lLlNnNnNnnNnOoOoOo**RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
 
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+size_t tg_utf8_decode(const unsigned char *s, uint32_t *cp)
 {
 	if (s[0] < 0x80) {
 		*cp = s[0];
@@ -288,7 +290,7 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
 	return (size_t)n;
 }
 
-static void utf8_put(tg_strbuf *sb, uint32_t c)
+void tg_utf8_put(tg_strbuf *sb, uint32_t c)
 {
 	char b[4];
 	size_t n;
@@ -318,7 +320,7 @@ static void utf8_put(tg_strbuf *sb, uint32_t c)
 static void put_other(tg_strbuf *sb, uint32_t c, bool fold)
 {
 	if (!fold || c < 0x80) {
-		utf8_put(sb, c);
+		tg_utf8_put(sb, c);
 		return;
 	}
 	if (c >= 0xC0 && c <= 0x17F) {
@@ -335,7 +337,7 @@ static void put_other(tg_strbuf *sb, uint32_t c, bool fold)
 				tg_strbuf_adds(sb, lig[i].s);
 				return;
 			}
-		utf8_put(sb, c); /* × and ÷ */
+		tg_utf8_put(sb, c); /* × and ÷ */
 		return;
 	}
 	if (c == 0x1F4 || c == 0x1F5)
@@ -346,22 +348,22 @@ static void put_other(tg_strbuf *sb, uint32_t c, bool fold)
 		tg_strbuf_addc(sb, '"');
 	/* Modifier primes, middle dots and combining marks fold to nothing. */
 	else if (!(c == 0x2B9 || c == 0x2BA || c == 0xB7 || (c >= 0x300 && c <= 0x36F)))
-		utf8_put(sb, c);
+		tg_utf8_put(sb, c);
 }
 
 /* Appends out with its first letter (or all letters) in uppercase. */
-static void put_cased(tg_strbuf *sb, const char *out, bool upper, bool all)
+void tg_put_cased(tg_strbuf *sb, const char *out, bool upper, bool all)
 {
 	const unsigned char *p = (const unsigned char *)out;
 	bool first = true;
 	while (*p) {
 		uint32_t c;
-		size_t n = utf8_decode(p, &c);
+		size_t n = tg_utf8_decode(p, &c);
 		if (!n) {
 			c = *p;
 			n = 1;
 		}
-		utf8_put(sb, upper && (all || first) ? upper_of(c) : c);
+		tg_utf8_put(sb, upper && (all || first) ? tg_upper_of(c) : c);
 		if (c != '\'' && c != '"')
 			first = false;
 		p += n;
@@ -395,7 +397,7 @@ static void put_word(tg_strbuf *sb, const scheme *sc, const word *w, const bool 
 		bool next_up = i + 1 < w->n && up[i + 1];
 		bool next_low = i + 1 < w->n && !up[i + 1];
 		bool all = next_up || (!next_low && i > 0 && up[i - 1]);
-		put_cased(sb, out, up[i], all);
+		tg_put_cased(sb, out, up[i], all);
 	}
 }
 
@@ -414,13 +416,13 @@ char *tg_translit(const char *s, int scheme_id)
 	int n = 0;
 	for (;;) {
 		uint32_t c = 0;
-		size_t k = *p ? utf8_decode(p, &c) : 0;
+		size_t k = *p ? tg_utf8_decode(p, &c) : 0;
 		bool u = false;
 		int l = *p && k ? letter_of(c, &u) : -1;
 		if (l >= 0) {
 			/* Decomposed й and ё: и/е followed by a combining breve/diaeresis. */
 			uint32_t m;
-			size_t km = p[k] ? utf8_decode(p + k, &m) : 0;
+			size_t km = p[k] ? tg_utf8_decode(p + k, &m) : 0;
 			if (km && ((l == C_I && m == 0x306) || (l == C_E && m == 0x308))) {
 				l = l == C_I ? C_J : C_YO;
 				k += km;

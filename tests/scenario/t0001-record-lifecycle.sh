@@ -22,8 +22,12 @@ echo "$act" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-7' || fail "act id is not a UUI
 
 expect_status 0 tg show "$person"
 expect_in "$T/out" "Нұрсұлтан Исаев"
-expect_in "$T/out" "~1990"
+expect_in "$T/out" "about 1990"
 expect_in "$T/out" "Aktobe"
+expect_status 0 tg --lang ru show "$person"
+expect_in "$T/out" "около 1990 г."
+expect_status 0 tg --json show "$person"
+expect_in "$T/out" '"birth_date": "~1990"' 
 expect_status 0 tg --json show "$act"
 expect_in "$T/out" '"methods": ['
 expect_in "$T/out" '"entity": "act"'
@@ -45,7 +49,7 @@ expect_status 0 tg history "$person"
 expect_in "$T/out" "#"
 expect_in "$T/out" "create"
 expect_in "$T/out" "update"
-expect_in "$T/out" "- birth_date: ~1990"
+expect_in "$T/out" "- birth_date: about 1990"
 expect_in "$T/out" "+ occupation: welder"
 
 expect_status 2 tg delete "$act"

@@ -18,7 +18,9 @@ expect_status 0 tg list proceeding --term supreme_court_review
 expect_in "$T/out" "Isayev"
 proc=$(grep -m1 Isayev "$T/out" | cut -c1-36)
 expect_status 0 tg show "$proc"
-expect_in "$T/out" "2024-02-05"
+expect_in "$T/out" "5 February 2024"
+expect_status 0 tg --lang kk show "$proc"
+expect_in "$T/out" "5 ақпан 2024 ж."
 expect_in "$T/out" "180"
 expect_status 0 tg list proceeding --term no_crime --text "Isayev"
 expect_status 0 tg list information --text "broken ribs"

@@ -1,0 +1,419 @@
+/*
+ * Search queries.  Each word of the query must match a record in one of
+ * four ways: its folded form in the names (as a prefix), one of its name
+ * keys, its stem in the body (as a prefix), or a vocabulary term with a
+ * label word of that stem in any of the three languages.  Names weigh most
+ * in the ranking (bm25 weights 10, 4, 1, 2).  When the exact pass leaves room, a
+ * second pass replaces each word's keys by the keys one edit away that
+ * exist in the index, so "Nusrultan" still finds Nursultan, ranked after
+ * every exact hit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store-int.h"
+#include "text/text.h"
+
+#define MAX_WORDS 16
+#define DEFAULT_LIMIT 20
+
+/* An FTS5 string literal: the text in double quotes, quotes doubled. */
+static void add_literal(tg_strbuf *sb, const char *s)
+{
+	tg_strbuf_addc(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			tg_strbuf_addc(sb, '"');
+		tg_strbuf_addc(sb, *s);
+	}
+	tg_strbuf_addc(sb, '"');
+}
+
+static void add_token_literal(tg_strbuf *sb, char prefix, const char *s)
+{
+	tg_strbuf_addc(sb, '"');
+	tg_search_token(sb, prefix, s);
+	tg_strbuf_addc(sb, '"');
+}
+
+struct term_stem {
+	char *stem;
+	const char *code;
+};
+
+struct stems_ctx {
+	tg_store *st;
+	size_t cap;
+};
+
+static void add_term_stems(struct stems_ctx *c, const char *label, const char *code)
+{
+	tg_store *st = c->st;
+	char *folded = label ? tg_text_fold(label) : NULL;
+	for (char *w = folded ? strtok(folded, " ,.;:()/-'\"") : NULL; w; w = strtok(NULL, " ,.;:()/-'\"")) {
+		if (st->nterm_stems == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 512;
+			st->term_stems = realloc(st->term_stems, c->cap * sizeof *st->term_stems);
+			if (!st->term_stems)
+				abort();
+		}
+		st->term_stems[st->nterm_stems++] = (struct term_stem){tg_text_stem(w, NULL), code};
+	}
+	free(folded);
+}
+
+static int collect_term(void *ctx, const tg_term *t)
+{
+	const char *labels[] = {t->kk, t->ru, t->en};
+	for (int i = 0; i < 3; i++)
+		add_term_stems(ctx, labels[i], t->code);
+	return 0;
+}
+
+void tg_search_forget_terms(tg_store *st)
+{
+	for (size_t i = 0; i < st->nterm_stems; i++)
+		free(st->term_stems[i].stem);
+	free(st->term_stems);
+	st->term_stems = NULL;
+	st->nterm_stems = 0;
+}
+
+/* Adds to sb the codes of terms whose labels have a word starting with
+ * stem; returns how many. */
+static int matching_terms(tg_store *st, const char *stem, tg_strbuf *sb)
+{
+	if (!st->term_stems) {
+		struct stems_ctx c = {st, 0};
+		tg_term_list(st, NULL, collect_term, &c, NULL);
+	}
+	size_t len = strlen(stem);
+	int n = 0;
+	const char *last = NULL;
+	for (size_t i = 0; i < st->nterm_stems && len >= 3; i++) {
+		const struct term_stem *t = &st->term_stems[i];
+		if (!t->stem || strncmp(t->stem, stem, len) || (last && !strcmp(last, t->code)))
+			continue;
+		tg_strbuf_adds(sb, n++ ? " OR " : "");
+		add_token_literal(sb, 't', t->code);
+		last = t->code;
+	}
+	return n;
+}
+
+struct word {
+	char *folded, *stem;
+	char keys[TG_NAMEKEY_ALTS][TG_NAMEKEY_LEN];
+	int nkeys;
+	char (*near)[TG_NAMEKEY_LEN];
+	int nnear;
+};
+
+static bool key_known(tg_store *st, const char *key)
+{
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM search_key WHERE key = ?", NULL);
+	if (!s)
+		return false;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return found;
+}
+
+void tg_store_note_key_chars(tg_store *st, const char *key)
+{
+	size_t n = strlen(st->key_alphabet);
+	if (!n)
+		return;
+	for (const char *p = key; *p && n < sizeof st->key_alphabet - 1; p++) {
+		if (!strchr(st->key_alphabet, *p)) {
+			st->key_alphabet[n++] = *p;
+			st->key_alphabet[n] = '\0';
+		}
+	}
+}
+
+/* Characters that occur in any indexed key: the alphabet of near-key
+ * edits, read once per store and extended as keys are added. */
+static const char *key_alphabet(tg_store *st)
+{
+	if (*st->key_alphabet)
+		return st->key_alphabet;
+	bool seen[256] = {false};
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT key FROM search_key", NULL);
+	while (s && sqlite3_step(s) == SQLITE_ROW)
+		for (const unsigned char *p = sqlite3_column_text(s, 0); p && *p; p++)
+			seen[*p] = true;
+	if (s)
+		sqlite3_reset(s);
+	size_t n = 0;
+	for (int c = 1; c < 256 && n < sizeof st->key_alphabet - 1; c++)
+		if (seen[c])
+			st->key_alphabet[n++] = (char)c;
+	st->key_alphabet[n] = '\0';
+	return st->key_alphabet;
+}
+
+static bool is_exact_key(const struct word *w, const char *k)
+{
+	for (int i = 0; i < w->nkeys; i++)
+		if (!strcmp(w->keys[i], k))
+			return true;
+	for (int i = 0; i < w->nnear; i++)
+		if (!strcmp(w->near[i], k))
+			return true;
+	return false;
+}
+
+static void try_near(tg_store *st, struct word *w, const char *cand)
+{
+	if (w->nnear < TG_NAMEKEY_ALTS * 4 && *cand && !is_exact_key(w, cand) && key_known(st, cand))
+		snprintf(w->near[w->nnear++], TG_NAMEKEY_LEN, "%s", cand);
+}
+
+/* Keys one deletion, substitution, insertion or transposition away from
+ * the word's primary key that the index knows. Short keys are left alone:
+ * one edit in three letters is another name. */
+static void find_near(tg_store *st, struct word *w)
+{
+	const char *key = w->keys[0];
+	size_t len = strlen(key);
+	if (!w->nkeys || len < 4)
+		return;
+	w->near = calloc(TG_NAMEKEY_ALTS * 4, TG_NAMEKEY_LEN);
+	if (!w->near)
+		return;
+	const char *abc = key_alphabet(st);
+	char cand[TG_NAMEKEY_LEN + 1];
+	for (size_t i = 0; i < len; i++) {
+		memcpy(cand, key, i);
+		memcpy(cand + i, key + i + 1, len - i); /* deletion */
+		try_near(st, w, cand);
+		if (i + 1 < len) { /* transposition */
+			memcpy(cand, key, len + 1);
+			cand[i] = key[i + 1];
+			cand[i + 1] = key[i];
+			try_near(st, w, cand);
+		}
+	}
+	for (const char *c = abc; *c; c++) {
+		for (size_t i = 0; i <= len && len + 1 < TG_NAMEKEY_LEN; i++) {
+			memcpy(cand, key, i); /* insertion */
+			cand[i] = *c;
+			memcpy(cand + i + 1, key + i, len - i + 1);
+			try_near(st, w, cand);
+			if (i < len && key[i] != *c) { /* substitution */
+				memcpy(cand, key, len + 1);
+				cand[i] = *c;
+				try_near(st, w, cand);
+			}
+		}
+	}
+}
+
+/* The MATCH expression; in the near pass, words with near keys match
+ * through those instead of their own. Returns false when the near pass
+ * has nothing to add. */
+static bool build_match(tg_store *st, const struct word *w, int n, bool near, tg_strbuf *sb)
+{
+	bool any_near = false;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			tg_strbuf_adds(sb, " AND ");
+		bool use_near = near && w[i].nnear;
+		any_near |= use_near;
+		tg_strbuf_adds(sb, "(names : ");
+		add_literal(sb, w[i].folded);
+		tg_strbuf_adds(sb, "*");
+		const char (*keys)[TG_NAMEKEY_LEN] = use_near ? (const char (*)[TG_NAMEKEY_LEN])w[i].near
+		                                              : w[i].keys;
+		int nk = use_near ? w[i].nnear : w[i].nkeys;
+		if (nk) {
+			tg_strbuf_adds(sb, " OR keys : (");
+			for (int k = 0; k < nk; k++) {
+				if (k)
+					tg_strbuf_adds(sb, " OR ");
+				add_token_literal(sb, 'k', keys[k]);
+			}
+			tg_strbuf_addc(sb, ')');
+		}
+		if (w[i].stem && *w[i].stem) {
+			tg_strbuf_adds(sb, " OR body : ");
+			add_literal(sb, w[i].stem);
+			tg_strbuf_adds(sb, "*");
+			tg_strbuf terms = TG_STRBUF_INIT;
+			if (matching_terms(st, w[i].stem, &terms))
+				tg_strbuf_addf(sb, " OR terms : (%s)", tg_strbuf_str(&terms));
+			tg_strbuf_release(&terms);
+		}
+		tg_strbuf_addc(sb, ')');
+	}
+	return !near || any_near;
+}
+
+static int parse_words(tg_store *st, const char *q, struct word *w, int *n, tg_error *err)
+{
+	tg_name_token tok[MAX_WORDS];
+	int nt = tg_name_tokens(q, NULL, tok, MAX_WORDS);
+	*n = 0;
+	for (int i = 0; i < nt; i++) {
+		char text[256];
+		snprintf(text, sizeof text, "%.*s", (int)tok[i].len, tok[i].start);
+		char *f = tg_text_fold(text);
+		if (!f || !*f) {
+			free(f);
+			continue;
+		}
+		struct word *x = &w[(*n)++];
+		*x = (struct word){.folded = f, .stem = tg_text_stem(f, NULL)};
+		x->nkeys = tg_name_keys(text, x->keys, TG_NAMEKEY_ALTS);
+	}
+	(void)st;
+	if (!*n)
+		return tg_error_set(err, TG_EINVAL, "query", _("the query has no words to search for"));
+	return TG_OK;
+}
+
+static void free_words(struct word *w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(w[i].folded);
+		free(w[i].stem);
+		free(w[i].near);
+	}
+}
+
+/* The uids already reported, so the near pass adds only new records. */
+struct seen {
+	char (*uid)[TG_UUID_LEN];
+	int n;
+};
+
+static bool seen_before(const struct seen *s, const char *uid)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->uid[i], uid))
+			return true;
+	return false;
+}
+
+static void filters_sql(const tg_search_opts *o, const char *place, tg_strbuf *sb,
+                        const char **bind, int *nb, char lo[16], char hi[16])
+{
+	if (o->entity) {
+		tg_strbuf_adds(sb, " AND d.entity = ?");
+		bind[(*nb)++] = o->entity;
+	}
+	if (place)
+		tg_strbuf_adds(sb, " AND d.place IN sub");
+	if (o->from) {
+		tg_strbuf_adds(sb, " AND d.date || substr('-99-99', length(d.date) - 3) >= ?");
+		bind[(*nb)++] = lo;
+	}
+	if (o->to) {
+		tg_strbuf_adds(sb, " AND d.date || substr('-00-00', length(d.date) - 3) <= ?");
+		bind[(*nb)++] = hi;
+	}
+}
+
+static int run_pass(tg_store *st, const tg_search_opts *o, const char *place, const char *match,
+                    bool near, struct seen *seen, int limit, tg_search_cb cb, void *ctx,
+                    tg_error *err)
+{
+	tg_strbuf sql = TG_STRBUF_INIT;
+	const char *bind[8];
+	int nb = 0;
+	char lo[16], hi[16];
+	tg_store_pad_date(lo, o->from, "-00-00");
+	tg_store_pad_date(hi, o->to, "-99-99");
+	if (place) {
+		tg_strbuf_adds(&sql, "WITH RECURSIVE sub(uid) AS (SELECT ? UNION"
+		                     " SELECT p.uid FROM place p JOIN sub ON p.parent = sub.uid) ");
+		bind[nb++] = place;
+	}
+	tg_strbuf_adds(&sql, "SELECT d.uid, d.entity, bm25(search_fts, 10.0, 4.0, 1.0, 2.0) AS r"
+	                     " FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid"
+	                     " WHERE search_fts MATCH ? AND d.conf <= ?");
+	int match_at = nb++;
+	bind[match_at] = match;
+	int conf_at = nb++;
+	filters_sql(o, place, &sql, bind, &nb, lo, hi);
+	tg_strbuf_adds(&sql, " ORDER BY r LIMIT ?");
+	sqlite3_stmt *s;
+	int rc = TG_OK;
+	if (sqlite3_prepare_v2(st->db, tg_strbuf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
+		tg_strbuf_release(&sql);
+		return tg_store_dberr(st, err);
+	}
+	tg_strbuf_release(&sql);
+	for (int i = 0; i < nb; i++) {
+		if (i == conf_at)
+			sqlite3_bind_int(s, i + 1, o->clearance);
+		else
+			sqlite3_bind_text(s, i + 1, bind[i], -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int(s, nb + 1, limit + seen->n);
+	int step;
+	while (!rc && seen->n < limit && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *uid = (const char *)sqlite3_column_text(s, 0);
+		if (seen_before(seen, uid))
+			continue;
+		snprintf(seen->uid[seen->n++], TG_UUID_LEN, "%s", uid);
+		tg_search_hit hit = {uid, (const char *)sqlite3_column_text(s, 1),
+		                     -sqlite3_column_double(s, 2), near};
+		rc = cb(ctx, &hit);
+	}
+	if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int tg_search(tg_store *st, const tg_search_opts *o, tg_search_cb cb, void *ctx, tg_error *err)
+{
+	if (o->entity && !tg_model_entity(o->entity))
+		return tg_error_set(err, TG_EINVAL, "type", _("no entity named %s"), o->entity);
+	const char *place = NULL;
+	if (o->place && !(place = tg_store_place_uid(st, o->place)))
+		return tg_error_set(err, TG_ENOTFOUND, "place", _("no place %s"), o->place);
+	const char *dates[] = {o->from, o->to};
+	for (int i = 0; i < 2; i++) {
+		tg_pdate d;
+		if (dates[i] && tg_pdate_parse(dates[i], &d, err)) {
+			snprintf(err->path, sizeof err->path, "%s", i ? "to" : "from");
+			return TG_EDATE;
+		}
+	}
+	char place_uid[TG_UUID_LEN];
+	if (place) {
+		snprintf(place_uid, sizeof place_uid, "%s", place);
+		place = place_uid;
+	}
+	struct word w[MAX_WORDS];
+	int n, rc = tg_search_flush(st, err);
+	if (!rc)
+		rc = parse_words(st, o->query ? o->query : "", w, &n, err);
+	if (rc)
+		return rc;
+	int limit = o->limit > 0 ? o->limit : DEFAULT_LIMIT;
+	struct seen seen = {calloc((size_t)limit, TG_UUID_LEN), 0};
+	if (!seen.uid) {
+		free_words(w, n);
+		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
+	}
+	tg_strbuf match = TG_STRBUF_INIT;
+	build_match(st, w, n, false, &match);
+	rc = run_pass(st, o, place, tg_strbuf_str(&match), false, &seen, limit, cb, ctx, err);
+	if (!rc && seen.n < limit) {
+		for (int i = 0; i < n; i++)
+			find_near(st, &w[i]);
+		tg_strbuf_reset(&match);
+		if (build_match(st, w, n, true, &match))
+			rc = run_pass(st, o, place, tg_strbuf_str(&match), true, &seen, limit, cb, ctx,
+			              err);
+	}
+	tg_strbuf_release(&match);
+	free(seen.uid);
+	free_words(w, n);
+	return rc;
+}
