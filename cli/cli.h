@@ -13,6 +13,7 @@ struct cli {
 	const char *lang;  /* kk, ru or en: for vocabulary labels */
 	const char *actor; /* recorded in change entries */
 	bool json;         /* --json */
+	int translit;      /* --translit SCHEME: Cyrillic names also shown so; -1 */
 };
 
 typedef int (*cli_cmd_fn)(struct cli *c, int argc, char **argv);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "text/text.h"
 
 static const struct cli_cmd commands[] = {
 	{"init", cmd_init, N_("create an empty database"), ""},
@@ -68,10 +69,11 @@ static void print_help(const struct cli_cmd *cmd)
 	if (cmd) {
 		printf(_("usage: tergeu %s %s\n"), cmd->name, *cmd->usage ? _(cmd->usage) : "");
 		printf("\n%s\n", _(cmd->summary));
-		printf(_("\nCommon options: --db PATH, --json, --lang kk|ru|en\n"));
+		printf(_("\nCommon options: --db PATH, --json, --lang kk|ru|en, --translit SCHEME\n"));
 		return;
 	}
-	printf(_("usage: tergeu [--db PATH] [--json] [--lang kk|ru|en] COMMAND [ARGS]\n\n"));
+	printf(_("usage: tergeu [--db PATH] [--json] [--lang kk|ru|en] [--translit SCHEME] COMMAND"
+	         " [ARGS]\n\n"));
 	printf(_("tergeu documents human-rights violations: who did what to whom, the\n"
 	         "proceedings that followed, and the sources behind every fact.\n\n"
 	         "Commands:\n"));
@@ -246,7 +248,8 @@ static const char *pick_lang(const char *opt)
 
 /* Takes the global options out of argv wherever they stand (before a
  * "--"), so that both "tergeu --db X list" and "tergeu list --db X" work. */
-static int take_globals(struct cli *c, const char **lang, int *argc, char **argv)
+static int take_globals(struct cli *c, const char **lang, const char **translit, int *argc,
+                        char **argv)
 {
 	int out = 1;
 	for (int i = 1; i < *argc; i++) {
@@ -261,9 +264,9 @@ static int take_globals(struct cli *c, const char **lang, int *argc, char **argv
 			c->json = true;
 			continue;
 		}
-		static const char *const names[] = {"--db", "--lang", "--actor"};
-		const char **dests[] = {&c->db, lang, &c->actor};
-		for (int k = 0; k < 3 && !dest; k++) {
+		static const char *const names[] = {"--db", "--lang", "--actor", "--translit"};
+		const char **dests[] = {&c->db, lang, &c->actor, translit};
+		for (int k = 0; k < 4 && !dest; k++) {
 			size_t len = strlen(names[k]);
 			if (!strcmp(a, names[k])) {
 				if (i + 1 >= *argc) {
@@ -288,10 +291,16 @@ static int take_globals(struct cli *c, const char **lang, int *argc, char **argv
 int main(int argc, char **argv)
 {
 	struct cli c = {0};
-	const char *lang_opt = NULL;
+	const char *lang_opt = NULL, *translit = NULL;
 	c.actor = getenv("TERGEU_ACTOR");
-	if (take_globals(&c, &lang_opt, &argc, argv))
+	if (take_globals(&c, &lang_opt, &translit, &argc, argv))
 		return CLI_USAGE;
+	c.translit = translit ? tg_translit_scheme_by_name(translit) : -1;
+	if (translit && (c.translit < 0 || c.translit == TG_TR_RU_CYRL)) {
+		fprintf(stderr, _("tergeu: --translit must be a Latin scheme: icao, mvd310, bgn, iso9,"
+		                  " kz2017, kz2018, kz2021, press or ascii\n"));
+		return CLI_USAGE;
+	}
 	c.lang = pick_lang(lang_opt);
 	if (!c.lang) {
 		fprintf(stderr, "tergeu: --lang must be kk, ru or en\n");

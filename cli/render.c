@@ -7,13 +7,31 @@
 #include "cli/cli.h"
 #include "text/text.h"
 
+/* A name as written, and with --translit a Cyrillic one also in that
+ * Latin scheme: "Нұрсұлтан Исаев (Nursultan Isaev)". Caller frees. */
+static char *shown_name(struct cli *c, const char *name)
+{
+	if (c->translit < 0 || strcmp(tg_text_script(name), "Cyrl"))
+		return strdup(name);
+	char *latin = tg_translit(name, c->translit);
+	tg_strbuf sb = TG_STRBUF_INIT;
+	tg_strbuf_addf(&sb, "%s (%s)", name, latin ? latin : "?");
+	free(latin);
+	return tg_strbuf_detach(&sb);
+}
+
 /* A record's title, a place's name in the reader's language when known. */
 static char *title_of(struct cli *c, const json_t *doc)
 {
 	char key[16];
 	snprintf(key, sizeof key, "name_%s", c->lang);
 	const char *local = json_string_value(json_object_get(doc, key));
-	return local ? strdup(local) : tg_model_title(doc);
+	char *title = local ? strdup(local) : tg_model_title(doc);
+	if (!json_object_get(doc, "names"))
+		return title;
+	char *shown = shown_name(c, title);
+	free(title);
+	return shown;
 }
 
 /* Writes one value of field f. */
@@ -48,6 +66,14 @@ static void value_text(struct cli *c, tg_store *st, const tg_field *f, const jso
 		free(d);
 		return;
 	}
+	case TG_FT_TEXT:
+		if (f->flags & TG_FF_NAME) {
+			char *shown = shown_name(c, json_string_value(v));
+			tg_strbuf_adds(sb, shown);
+			free(shown);
+			return;
+		}
+		/* fall through */
 	default: {
 		char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
 		if (json_is_string(v))

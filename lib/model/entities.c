@@ -49,7 +49,7 @@ static const tg_field source_fields[] = {
 };
 
 static const tg_field name_fields[] = {
-	{"text", TG_FT_TEXT, NULL, 0, TG_FF_REQUIRED, .help = N_("the name verbatim")},
+	{"text", TG_FT_TEXT, NULL, 0, TG_FF_REQUIRED | TG_FF_NAME, .help = N_("the name verbatim")},
 	{"role", TERM("name_role"), .help = N_("full, given, family, patronymic, alias")},
 	{"script", TERM("script"), .help = N_("Cyrl or Latn (detected when omitted)")},
 	{"lang", TERM("language"), .help = N_("language of this form")},

@@ -31,6 +31,7 @@ enum tg_ftype {
 enum tg_fflag {
 	TG_FF_REQUIRED = 1,
 	TG_FF_MULTILINE = 2, /* free text shown as a paragraph */
+	TG_FF_NAME = 4,      /* a person's name as written */
 };
 
 struct tg_entity;

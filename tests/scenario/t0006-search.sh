@@ -12,6 +12,9 @@ for q in "Nursultan Isayev" "Нурсултан Исаев" "Nūrsūltan Isaev" 
 	case "$(first)" in *"Нұрсұлтан Исаев"*) checks=$((checks + 1)) ;;
 	*) cat "$T/out" >&2; fail "'$q' does not find Нұрсұлтан Исаев first" ;; esac
 done
+expect_status 0 tg --translit press search --type person Нұрсұлтан Исаев
+expect_in "$T/out" "Нұрсұлтан Исаев (Nursultan Isayev)"
+expect_status 2 tg --translit klingon search x
 # A misspelt name is found through a near spelling, after exact matches.
 expect_status 0 tg search --type person "Nusrultan Isayev"
 expect_in "$T/out" "near spellings"
