@@ -49,7 +49,8 @@ static int sample_names(sqlite3 *db, int want, char ***out)
 	if (sqlite3_step(c) == SQLITE_ROW)
 		rows = sqlite3_column_int64(c, 0);
 	sqlite3_finalize(c);
-	sqlite3_bind_int64(s, 1, rows / want > 1 ? rows / want : 1);
+	/* About one row in three is a first, Cyrillic name: over-sample. */
+	sqlite3_bind_int64(s, 1, rows / (4 * want) > 1 ? rows / (4 * want) : 1);
 	sqlite3_bind_int(s, 2, want);
 	char **names = calloc((size_t)want, sizeof *names);
 	int n = 0;

@@ -83,6 +83,7 @@ CLI_CMD(vocab);
 CLI_CMD(summary);
 CLI_CMD(search);
 CLI_CMD(reindex);
+CLI_CMD(ledger);
 CLI_CMD(namekey);
 CLI_CMD(translit);
 /* Prints an error and returns exit status 4 unless the n args are valid

@@ -39,6 +39,8 @@ static const struct cli_cmd commands[] = {
 	    " [--parent CODE]")},
 	{"summary", cmd_summary, N_("count the records in the database"), ""},
 	{"reindex", cmd_reindex, N_("rebuild the search index"), ""},
+	{"ledger", cmd_ledger, N_("sign checkpoints of the tamper-evident ledger, verify it, prove entries"),
+	 N_("checkpoint [--out FILE] | verify [--checkpoint FILE] | prove ID | key")},
 	{"name-key", cmd_namekey, N_("print the name keys shared by the spellings of names"),
 	 N_("[--all] NAME...")},
 	{"translit", cmd_translit, N_("transliterate names between Cyrillic and Latin schemes"),

@@ -120,13 +120,28 @@ static const char *const migrations[] = {
 	 * search_key lists every name key, for near-miss look-ups. */
 	"CREATE TABLE search_doc (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE,"
 	"  entity TEXT NOT NULL, conf INTEGER NOT NULL, place TEXT, date TEXT,"
-	"  names TEXT, keys TEXT, body TEXT, terms TEXT);"
+	"  names TEXT, keys TEXT, body TEXT, terms TEXT, meta TEXT);"
 	"CREATE INDEX search_doc_place ON search_doc (place);"
-	"CREATE VIRTUAL TABLE search_fts USING fts5 (names, keys, body, terms,"
+	"CREATE VIRTUAL TABLE search_fts USING fts5 (names, keys, body, terms, meta,"
 	"  content = 'search_doc', content_rowid = 'id',"
 	"  tokenize = 'unicode61 remove_diacritics 0');"
 	"CREATE TABLE search_key (key TEXT PRIMARY KEY) WITHOUT ROWID;"
 	"INSERT OR REPLACE INTO meta (key, value) VALUES ('rebuild_search', '1');",
+
+	/* 3: the ledger: a Merkle log leaf per change entry (ids and keyed
+	 * hashes only), the cache of its complete subtrees, and the signed
+	 * checkpoints. Existing entries get their leaves when the store opens. */
+	"CREATE TABLE tlog_leaf (idx INTEGER PRIMARY KEY, seq INTEGER NOT NULL UNIQUE,"
+	"  at TEXT NOT NULL, entity TEXT NOT NULL, uid TEXT NOT NULL, op TEXT NOT NULL,"
+	"  doc_mac BLOB NOT NULL, hash BLOB NOT NULL, clock_regression INTEGER NOT NULL);"
+	"CREATE INDEX tlog_leaf_uid ON tlog_leaf (uid, idx);"
+	"CREATE TRIGGER tlog_leaf_append_only_u BEFORE UPDATE ON tlog_leaf"
+	"  BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;"
+	"CREATE TRIGGER tlog_leaf_append_only_d BEFORE DELETE ON tlog_leaf"
+	"  BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;"
+	"CREATE TABLE tlog_node (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
+	"  PRIMARY KEY (level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE tlog_checkpoint (size INTEGER PRIMARY KEY, at TEXT NOT NULL, note TEXT NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

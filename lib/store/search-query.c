@@ -1,12 +1,18 @@
 /*
  * Search queries.  Each word of the query must match a record in one of
- * four ways: its folded form in the names (as a prefix), one of its name
+ * four ways: its folded form in the names, one of its name
  * keys, its stem in the body (as a prefix), or a vocabulary term with a
- * label word of that stem in any of the three languages.  Names weigh most
- * in the ranking (bm25 weights 10, 4, 1, 2).  When the exact pass leaves room, a
+ * label word of that stem in any of the three languages.  Ranking
+ * (tg_rank) adds, for each query term, the weight of the best column it
+ * matched: names 10, keys 4, terms 2, body 1.  (bm25 would weigh rare
+ * words more, but its IDF reads the whole posting list of every term,
+ * clearance and entity tokens included: hundreds of milliseconds on a
+ * million records for a query that matches a hundred.)  When the exact pass leaves room, a
  * second pass replaces each word's keys by the keys one edit away that
  * exist in the index, so "Nusrultan" still finds Nursultan, ranked after
- * every exact hit.
+ * every exact hit.  Filters on entity and clearance are tokens of the
+ * meta column, so they narrow the match inside FTS5; a match too broad to
+ * rank (over RANK_MAX records) lists the newest records first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +33,43 @@ static void add_literal(tg_strbuf *sb, const char *s)
 		tg_strbuf_addc(sb, *s);
 	}
 	tg_strbuf_addc(sb, '"');
+}
+
+/* tg_rank(search_fts): see the head of this file. */
+static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+                 sqlite3_value **argv)
+{
+	static const double weight[] = {10.0, 4.0, 1.0, 2.0, 0.0}; /* names keys body terms meta */
+	double best[64] = {0};
+	int n = 0, phrases = api->xPhraseCount(fts);
+	if (api->xInstCount(fts, &n) != SQLITE_OK) {
+		sqlite3_result_error(ctx, "tg_rank", -1);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		int phrase, col, off;
+		if (api->xInst(fts, i, &phrase, &col, &off) == SQLITE_OK && phrase < 64 && col < 5 &&
+		    weight[col] > best[phrase])
+			best[phrase] = weight[col];
+	}
+	double score = 0;
+	for (int p = 0; p < phrases && p < 64; p++)
+		score += best[p];
+	sqlite3_result_double(ctx, score);
+}
+
+int tg_search_register(tg_store *st, tg_error *err)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT fts5(?1)", -1, &s, NULL) != SQLITE_OK)
+		return tg_store_dberr(st, err);
+	sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (!api || api->xCreateFunction(api, "tg_rank", NULL, rank, NULL) != SQLITE_OK)
+		return tg_error_set(err, TG_EDB, NULL, _("database: full-text search is unavailable"));
+	return TG_OK;
 }
 
 static void add_token_literal(tg_strbuf *sb, char prefix, const char *s)
@@ -214,17 +257,22 @@ static void find_near(tg_store *st, struct word *w)
 /* The MATCH expression; in the near pass, words with near keys match
  * through those instead of their own. Returns false when the near pass
  * has nothing to add. */
-static bool build_match(tg_store *st, const struct word *w, int n, bool near, tg_strbuf *sb)
+static bool build_match(tg_store *st, const tg_search_opts *o, const struct word *w, int n,
+                        bool near, tg_strbuf *sb)
 {
 	bool any_near = false;
+	if (o->entity)
+		tg_strbuf_addf(sb, "meta : \"e%s\" AND ", o->entity);
+	tg_strbuf_adds(sb, "meta : (\"c0\"");
+	for (int c = 1; c <= o->clearance && c <= TG_CLEAR_CONFIDENTIAL; c++)
+		tg_strbuf_addf(sb, " OR \"c%d\"", c);
+	tg_strbuf_adds(sb, ")");
 	for (int i = 0; i < n; i++) {
-		if (i)
-			tg_strbuf_adds(sb, " AND ");
+		tg_strbuf_adds(sb, " AND ");
 		bool use_near = near && w[i].nnear;
 		any_near |= use_near;
 		tg_strbuf_adds(sb, "(names : ");
 		add_literal(sb, w[i].folded);
-		tg_strbuf_adds(sb, "*");
 		const char (*keys)[TG_NAMEKEY_LEN] = use_near ? (const char (*)[TG_NAMEKEY_LEN])w[i].near
 		                                              : w[i].keys;
 		int nk = use_near ? w[i].nnear : w[i].nkeys;
@@ -316,10 +364,31 @@ static void filters_sql(const tg_search_opts *o, const char *place, tg_strbuf *s
 	}
 }
 
+/* Ranking scores every match, so a word found in most records (a method,
+ * a city) would take seconds on a large database; past this many matches
+ * the newest records come first instead. */
+#define RANK_MAX 2000
+
+/* True when match has at most RANK_MAX matches: FTS5 hands rowids in
+ * order, so counting stops early. */
+static bool small_match(tg_store *st, const char *match)
+{
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT count(*) FROM (SELECT rowid FROM search_fts"
+	                                    " WHERE search_fts MATCH ? LIMIT ?)", NULL);
+	if (!s)
+		return true;
+	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, RANK_MAX + 1);
+	bool small = sqlite3_step(s) != SQLITE_ROW || sqlite3_column_int(s, 0) <= RANK_MAX;
+	sqlite3_reset(s);
+	return small;
+}
+
 static int run_pass(tg_store *st, const tg_search_opts *o, const char *place, const char *match,
                     bool near, struct seen *seen, int limit, tg_search_cb cb, void *ctx,
                     tg_error *err)
 {
+	bool ranked = small_match(st, match);
 	tg_strbuf sql = TG_STRBUF_INIT;
 	const char *bind[8];
 	int nb = 0;
@@ -331,14 +400,15 @@ static int run_pass(tg_store *st, const tg_search_opts *o, const char *place, co
 		                     " SELECT p.uid FROM place p JOIN sub ON p.parent = sub.uid) ");
 		bind[nb++] = place;
 	}
-	tg_strbuf_adds(&sql, "SELECT d.uid, d.entity, bm25(search_fts, 10.0, 4.0, 1.0, 2.0) AS r"
-	                     " FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid"
+	tg_strbuf_adds(&sql, ranked ? "SELECT d.uid, d.entity, -tg_rank(search_fts)"
+	                              : "SELECT d.uid, d.entity, 0.0");
+	tg_strbuf_adds(&sql, " AS r FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid"
 	                     " WHERE search_fts MATCH ? AND d.conf <= ?");
 	int match_at = nb++;
 	bind[match_at] = match;
 	int conf_at = nb++;
 	filters_sql(o, place, &sql, bind, &nb, lo, hi);
-	tg_strbuf_adds(&sql, " ORDER BY r LIMIT ?");
+	tg_strbuf_adds(&sql, ranked ? " ORDER BY r LIMIT ?" : " ORDER BY search_fts.rowid DESC LIMIT ?");
 	sqlite3_stmt *s;
 	int rc = TG_OK;
 	if (sqlite3_prepare_v2(st->db, tg_strbuf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
@@ -402,13 +472,13 @@ int tg_search(tg_store *st, const tg_search_opts *o, tg_search_cb cb, void *ctx,
 		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
 	}
 	tg_strbuf match = TG_STRBUF_INIT;
-	build_match(st, w, n, false, &match);
+	build_match(st, o, w, n, false, &match);
 	rc = run_pass(st, o, place, tg_strbuf_str(&match), false, &seen, limit, cb, ctx, err);
 	if (!rc && seen.n < limit) {
 		for (int i = 0; i < n; i++)
 			find_near(st, &w[i]);
 		tg_strbuf_reset(&match);
-		if (build_match(st, w, n, true, &match))
+		if (build_match(st, o, w, n, true, &match))
 			rc = run_pass(st, o, place, tg_strbuf_str(&match), true, &seen, limit, cb, ctx,
 			              err);
 	}

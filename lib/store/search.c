@@ -4,7 +4,8 @@
  * transliterations), keys (name keys, so every spelling of a name meets
  * every other), body (stemmed narrative text) and terms (its vocabulary
  * codes: a query word matches them through the terms' kk/ru/en labels, so
- * labels are not repeated in every record), plus the columns filters need.  search_fts (FTS5,
+ * labels are not repeated in every record), and meta (entity and clearance
+ * as tokens, for filters inside the match), plus the columns filters need.  search_fts (FTS5,
  * external content) indexes them; the write path keeps both current in its
  * transaction.  A name that is slightly misspelt still finds records: keys
  * one edit away from the query's keys are looked up in search_key and
@@ -215,8 +216,8 @@ static int step(tg_store *st, sqlite3_stmt *s, tg_error *err)
 static int unindex(tg_store *st, sqlite3_int64 id, tg_error *err)
 {
 	sqlite3_stmt *s = tg_store_stmt(st,
-		"INSERT INTO search_fts (search_fts, rowid, names, keys, body, terms)"
-		" SELECT 'delete', id, names, keys, body, terms FROM search_doc WHERE id = ?", err);
+		"INSERT INTO search_fts (search_fts, rowid, names, keys, body, terms, meta)"
+		" SELECT 'delete', id, names, keys, body, terms, meta FROM search_doc WHERE id = ?", err);
 	if (!s)
 		return TG_EDB;
 	sqlite3_bind_int64(s, 1, id);
@@ -238,8 +239,8 @@ static sqlite3_int64 existing_row(tg_store *st, const char *uid)
 static int fts_insert(tg_store *st, sqlite3_int64 lo, sqlite3_int64 hi, tg_error *err)
 {
 	sqlite3_stmt *s = tg_store_stmt(st,
-		"INSERT INTO search_fts (rowid, names, keys, body, terms)"
-		" SELECT id, names, keys, body, terms FROM search_doc WHERE id BETWEEN ? AND ?", err);
+		"INSERT INTO search_fts (rowid, names, keys, body, terms, meta)"
+		" SELECT id, names, keys, body, terms, meta FROM search_doc WHERE id BETWEEN ? AND ?", err);
 	if (!s)
 		return TG_EDB;
 	sqlite3_bind_int64(s, 1, lo);
@@ -267,23 +268,28 @@ static int write_entry(tg_store *st, const tg_entity *e, const json_t *doc, stru
 {
 	sqlite3_stmt *s = tg_store_stmt(st, old ?
 		"UPDATE search_doc SET id = ?1, uid = ?2, entity = ?3, conf = ?4, place = ?5,"
-		" date = ?6, names = ?7, keys = ?8, body = ?9, terms = ?10 WHERE id = ?1" :
-		"INSERT INTO search_doc (id, uid, entity, conf, place, date, names, keys, body, terms)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		" date = ?6, names = ?7, keys = ?8, body = ?9, terms = ?10, meta = ?11 WHERE id = ?1" :
+		"INSERT INTO search_doc (id, uid, entity, conf, place, date, names, keys, body, terms,"
+		" meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (!s)
 		return TG_EDB;
 	if (old)
 		sqlite3_bind_int64(s, 1, old);
 	sqlite3_bind_text(s, 2, json_string_value(json_object_get(doc, "id")), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, e->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 4, tg_clearance_level(
-		json_string_value(json_object_get(doc, "confidentiality"))));
+	int conf = tg_clearance_level(json_string_value(json_object_get(doc, "confidentiality")));
+	sqlite3_bind_int(s, 4, conf);
 	sqlite3_bind_text(s, 5, filter_place(e, doc), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, filter_date(e, doc), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, tg_strbuf_str(&x->names), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 8, tg_strbuf_str(&x->keys), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 9, tg_strbuf_str(&x->body), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 10, tg_strbuf_str(&x->terms), -1, SQLITE_STATIC);
+	/* Entity and clearance as tokens, so filters narrow the match inside
+	 * FTS5 before any ranking. */
+	char meta[64];
+	snprintf(meta, sizeof meta, "e%s c%d", e->name, conf);
+	sqlite3_bind_text(s, 11, meta, -1, SQLITE_STATIC);
 	int rc = step(st, s, err);
 	sqlite3_int64 id = old ? old : sqlite3_last_insert_rowid(st->db);
 	if (rc)

@@ -7,7 +7,8 @@
 #include "store/store.h"
 
 struct term_slot; /* vocab.c */
-struct term_stem; /* search-query.c */
+struct term_stem;       /* search-query.c */
+struct tg_ledger_state; /* ledger.c */
 
 struct stmt_slot {
 	const char *sql;    /* owned */
@@ -43,6 +44,8 @@ struct tg_store {
 	 * every statement savepoint, so one INSERT ... SELECT per run of rows
 	 * is many times cheaper than one INSERT per row. */
 	sqlite3_int64 fts_lo, fts_hi;
+	struct tg_ledger_state *ledger;
+	bool ledger_stale; /* a rollback undid leaves the in-memory tree has */
 	char ref_buf[TG_UUID_LEN], entity_buf[32], parent_buf[TG_UUID_LEN];
 };
 
@@ -98,6 +101,8 @@ void tg_search_token(tg_strbuf *sb, char prefix, const char *s);
  * or a change to an indexed row); tg_search_discard drops them (rollback). */
 int tg_search_flush(tg_store *st, tg_error *err);
 void tg_search_discard(tg_store *st);
+/* Registers the ranking function of searches on a new connection. */
+int tg_search_register(tg_store *st, tg_error *err);
 /* Forgets the stems of vocabulary labels (a term was added). */
 void tg_search_forget_terms(tg_store *st);
 
@@ -109,6 +114,15 @@ const char *tg_store_place_uid(tg_store *st, const char *place);
 void tg_store_pad_date(char out[16], const char *date, const char *tail);
 /* Adds the characters of a newly indexed key to a computed alphabet. */
 void tg_store_note_key_chars(tg_store *st, const char *key);
+
+/* Ledger (ledger.c): opened after migrations; every change entry becomes a
+ * leaf in the same transaction. */
+int tg_ledger_open(tg_store *st, tg_error *err);
+void tg_ledger_free(tg_store *st);
+int tg_ledger_append(tg_store *st, int64_t seq, const char *at, const char *actor,
+                     const char *entity, const char *uid, const char *op, const char *doc,
+                     const char *reason, tg_error *err);
+int tg_ledger_check_rollback(tg_store *st, tg_error *err);
 
 /* Writes a quoted identifier. */
 void tg_sql_ident(tg_strbuf *sb, const char *name);

@@ -144,6 +144,8 @@ static int configure(tg_store *st, bool memory, tg_error *err)
 	                           "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768;", err);
 	if (!rc && !memory)
 		rc = tg_store_exec(st, "PRAGMA journal_mode = WAL;", err);
+	if (!rc)
+		rc = tg_search_register(st, err);
 	return rc;
 }
 
@@ -175,6 +177,8 @@ int tg_store_open(const char *path, int flags, tg_store **out, tg_error *err)
 			rc = tg_vocab_load(st, err);
 		if (!rc)
 			rc = tg_search_rebuild_if_marked(st, err);
+		if (!rc)
+			rc = tg_ledger_open(st, err);
 	}
 	if (rc) {
 		if (err && !*err->file)
@@ -198,6 +202,7 @@ void tg_store_close(tg_store *st)
 	}
 	free(st->stmts);
 	tg_search_forget_terms(st);
+	tg_ledger_free(st);
 	for (size_t i = 0; i < sizeof st->sql_cache / sizeof st->sql_cache[0]; i++)
 		free(st->sql_cache[i]);
 	tg_vocab_free(st);
@@ -245,14 +250,17 @@ int tg_store_commit(tg_store *st, tg_error *err)
 		st->failed = true;
 	if (st->failed) {
 		st->failed = false;
+		st->ledger_stale = true;
 		tg_search_discard(st);
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return tg_error_set(err, TG_EDB, NULL,
 		                    _("a write in this batch failed; nothing was saved"));
 	}
 	int rc = tg_store_exec(st, "COMMIT", err);
-	if (rc)
+	if (rc) {
+		st->ledger_stale = true;
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	return rc;
 }
 
@@ -262,6 +270,7 @@ void tg_store_rollback(tg_store *st)
 		return;
 	st->depth = 0;
 	st->failed = false;
+	st->ledger_stale = true;
 	tg_search_discard(st);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -294,6 +303,7 @@ int tg_store_leave(tg_store *st, int rc, tg_error *err)
 		return rc;
 	}
 	if (rc) {
+		st->ledger_stale = true;
 		run(st, "ROLLBACK TO tg_write", NULL);
 		run(st, "RELEASE tg_write", NULL);
 		return rc;

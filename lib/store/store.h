@@ -126,12 +126,35 @@ typedef struct tg_search_hit {
 typedef int (*tg_search_cb)(void *ctx, const tg_search_hit *hit);
 /* Calls cb with the best hits, exact matches first, then records found
  * through near spellings of the query's names (one edit away in the name
- * key). EINVAL for a query with no words. */
+ * key). A query matching over 2,000 records is not ranked: the newest
+ * records come first and their score is 0. EINVAL for a query with no
+ * words. */
 int tg_search(tg_store *st, const tg_search_opts *o, tg_search_cb cb, void *ctx, tg_error *err);
 /* Rebuilds the whole index (after a bulk load, or to repair it). */
 int tg_search_rebuild(tg_store *st, tg_progress_fn progress, void *ctx, tg_error *err);
 /* Confidentiality code ("public", ...) to its level; -1 if unknown. */
 int tg_clearance_level(const char *code);
+
+/*
+ * The ledger: every change entry is a leaf of an append-only Merkle log
+ * (RFC 9162), with signed checkpoints in the C2SP tlog-checkpoint format.
+ */
+/* Signs a checkpoint of the whole log now, keeps it, and writes it beside
+ * the database (DB-checkpoint) to detect restored older copies. *note is
+ * the signed note text (caller frees). */
+int tg_ledger_sign_checkpoint(tg_store *st, char **note, tg_error *err);
+/* Recomputes every leaf from its change entry and the tree from the
+ * leaves, and checks every kept checkpoint and note (may be NULL) against
+ * it. On success *report is {"ok", "size", "root", "checkpoints",
+ * "clock_regressions", "vkey"}; otherwise EINTEGRITY naming the first bad
+ * entry ("ledger[SEQ]") or the checkpoint. */
+int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *err);
+/* Inclusion proof of the latest ledger entry of record uid in the current
+ * tree: {"id", "leaf_index", "tree_size", "leaf_hash", "proof", "root",
+ * "vkey"}, hashes in base64. */
+int tg_ledger_prove(tg_store *st, const char *uid, json_t **out, tg_error *err);
+/* The verifier key of this database's checkpoints (name+id+key). */
+const char *tg_ledger_vkey(tg_store *st);
 
 /* Counts for a summary: {"records": {entity: n}, "acts": {type: n},
  * "changes": n, "schema": v}. New reference. */

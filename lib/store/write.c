@@ -27,6 +27,9 @@ int tg_store_log(tg_store *st, const char *entity, const char *uid, const char *
 	sqlite3_bind_text(s, 7, reason, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
+	if (!rc)
+		rc = tg_ledger_append(st, sqlite3_last_insert_rowid(st->db), now, st->actor, entity,
+		                      uid, op, doc, reason, err);
 	return rc;
 }
 

@@ -35,7 +35,8 @@
 	X(EIO, 11, 5, N_("input/output error"))                             \
 	X(EDB, 12, 5, N_("database error"))                                 \
 	X(ESCHEMA, 13, 5, N_("database schema is newer than this program")) \
-	X(ENOMEM, 14, 5, N_("out of memory"))
+	X(ENOMEM, 14, 5, N_("out of memory"))                               \
+	X(EINTEGRITY, 15, 5, N_("integrity check failed"))
 
 enum tg_code {
 	TG_OK = 0,
