@@ -14,6 +14,7 @@ struct cli {
 	const char *actor; /* recorded in change entries */
 	bool json;         /* --json */
 	int translit;      /* --translit SCHEME: Cyrillic names also shown so; -1 */
+	int passphrase_fd; /* --passphrase-fd N, or -1 */
 };
 
 typedef int (*cli_cmd_fn)(struct cli *c, int argc, char **argv);
@@ -35,6 +36,12 @@ int cli_fail(const tg_error *err);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True (and prints the command's help) when argv asks for --help. */
 bool cli_wants_help(const char *cmd, int argc, char **argv);
+/* Unlocks the key file beside the database, if there is one (*keys stays
+ * NULL for a database made with --no-encrypt); prints errors. */
+int cli_unlock(struct cli *c, tg_keys **keys);
+/* A new passphrase from fd, the file named by env, or the terminal (asked
+ * twice), checked against the policy; prints errors. */
+int cli_new_passphrase(struct cli *c, int fd, const char *env, char **out);
 /* Opens the database; prints an error and returns non-zero on failure. */
 int cli_open(struct cli *c, int flags, tg_store **st);
 /* Progress on a terminal (stderr is a tty), nothing when piped. */
@@ -84,6 +91,8 @@ CLI_CMD(summary);
 CLI_CMD(search);
 CLI_CMD(reindex);
 CLI_CMD(ledger);
+CLI_CMD(passphrase);
+CLI_CMD(quick_delete);
 CLI_CMD(namekey);
 CLI_CMD(translit);
 /* Prints an error and returns exit status 4 unless the n args are valid

@@ -45,6 +45,8 @@ CLI_CMD(export)
 			rc = tg_error_set(&err, TG_EIO, NULL, _("cannot write %s"), out);
 		if (!rc && rename(tmp, out))
 			rc = tg_error_set(&err, TG_EIO, NULL, _("cannot write %s"), out);
+		if (!rc)
+			rc = tg_store_note_backup(st, &err);
 		if (rc)
 			unlink(tmp);
 	}

@@ -13,11 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "text/text.h"
 
 static const struct cli_cmd commands[] = {
-	{"init", cmd_init, N_("create an empty database"), ""},
+	{"init", cmd_init, N_("create an empty database, encrypted under a passphrase"),
+	 N_("[--no-encrypt]")},
 	{"add", cmd_add, N_("add a record from flags or a JSON document"),
 	 N_("ENTITY [--FIELD VALUE]... | ENTITY --file FILE.json|-")},
 	{"show", cmd_show, N_("show a record"), N_("ID")},
@@ -39,6 +42,10 @@ static const struct cli_cmd commands[] = {
 	    " [--parent CODE]")},
 	{"summary", cmd_summary, N_("count the records in the database"), ""},
 	{"reindex", cmd_reindex, N_("rebuild the search index"), ""},
+	{"passphrase", cmd_passphrase, N_("change the passphrase (only the key file is rewritten)"),
+	 N_("change [--recovery] [--new-passphrase-fd N]")},
+	{"quick-delete", cmd_quick_delete, N_("destroy the database at once: its key is shredded"),
+	 N_("[--force]")},
 	{"ledger", cmd_ledger, N_("sign checkpoints of the tamper-evident ledger, verify it, prove entries"),
 	 N_("checkpoint [--out FILE] | verify [--checkpoint FILE] | prove ID | key")},
 	{"name-key", cmd_namekey, N_("print the name keys shared by the spellings of names"),
@@ -72,6 +79,8 @@ static void print_help(const struct cli_cmd *cmd)
 		printf(_("usage: tergeu %s %s\n"), cmd->name, *cmd->usage ? _(cmd->usage) : "");
 		printf("\n%s\n", _(cmd->summary));
 		printf(_("\nCommon options: --db PATH, --json, --lang kk|ru|en, --translit SCHEME\n"));
+		printf(_("The passphrase of an encrypted database is read from the terminal, the file\n"
+		         "named by TERGEU_PASSPHRASE_FILE, or --passphrase-fd N; never from arguments.\n"));
 		return;
 	}
 	printf(_("usage: tergeu [--db PATH] [--json] [--lang kk|ru|en] [--translit SCHEME] COMMAND"
@@ -154,10 +163,37 @@ int cli_open(struct cli *c, int flags, tg_store **st)
 	}
 	if ((flags & TG_OPEN_CREATE) && cli_make_parent(c->db, &err))
 		return cli_fail(&err);
-	if (tg_store_open(c->db, flags, st, &err))
-		return cli_fail(&err);
-	tg_store_set_actor(*st, c->actor);
-	return CLI_OK;
+	tg_keys *keys = NULL;
+	int rc = cli_unlock(c, &keys);
+	if (rc)
+		return rc;
+	if (tg_store_open_keys(c->db, flags, keys, st, &err))
+		rc = cli_fail(&err);
+	else
+		tg_store_set_actor(*st, c->actor);
+	tg_keys_free(keys);
+	return rc;
+}
+
+int cli_unlock(struct cli *c, tg_keys **keys)
+{
+	*keys = NULL;
+	char *key_path = tg_keys_path(c->db);
+	if (!key_path || access(key_path, F_OK)) {
+		free(key_path);
+		return CLI_OK; /* a database made with --no-encrypt */
+	}
+	tg_error err = {0};
+	char *pass = NULL;
+	tg_strbuf prompt = TG_STRBUF_INIT;
+	tg_strbuf_addf(&prompt, _("Passphrase for %s: "), c->db);
+	int rc = tg_keys_read_passphrase(c->passphrase_fd, prompt.buf, &pass, &err);
+	if (!rc)
+		rc = tg_keys_unlock(key_path, pass, keys, &err);
+	tg_keys_secret_free(pass);
+	tg_strbuf_release(&prompt);
+	free(key_path);
+	return rc ? cli_fail(&err) : CLI_OK;
 }
 
 static bool progress_shown;
@@ -250,8 +286,8 @@ static const char *pick_lang(const char *opt)
 
 /* Takes the global options out of argv wherever they stand (before a
  * "--"), so that both "tergeu --db X list" and "tergeu list --db X" work. */
-static int take_globals(struct cli *c, const char **lang, const char **translit, int *argc,
-                        char **argv)
+static int take_globals(struct cli *c, const char **lang, const char **translit,
+                        const char **fd, int *argc, char **argv)
 {
 	int out = 1;
 	for (int i = 1; i < *argc; i++) {
@@ -266,9 +302,10 @@ static int take_globals(struct cli *c, const char **lang, const char **translit,
 			c->json = true;
 			continue;
 		}
-		static const char *const names[] = {"--db", "--lang", "--actor", "--translit"};
-		const char **dests[] = {&c->db, lang, &c->actor, translit};
-		for (int k = 0; k < 4 && !dest; k++) {
+		static const char *const names[] = {"--db", "--lang", "--actor", "--translit",
+		                                    "--passphrase-fd"};
+		const char **dests[] = {&c->db, lang, &c->actor, translit, fd};
+		for (int k = 0; k < 5 && !dest; k++) {
 			size_t len = strlen(names[k]);
 			if (!strcmp(a, names[k])) {
 				if (i + 1 >= *argc) {
@@ -293,10 +330,22 @@ static int take_globals(struct cli *c, const char **lang, const char **translit,
 int main(int argc, char **argv)
 {
 	struct cli c = {0};
-	const char *lang_opt = NULL, *translit = NULL;
+	const char *lang_opt = NULL, *translit = NULL, *fd = NULL;
 	c.actor = getenv("TERGEU_ACTOR");
-	if (take_globals(&c, &lang_opt, &translit, &argc, argv))
+	if (take_globals(&c, &lang_opt, &translit, &fd, &argc, argv))
 		return CLI_USAGE;
+	char *end;
+	c.passphrase_fd = fd ? (int)strtol(fd, &end, 10) : -1;
+	if (fd && (!*fd || *end || c.passphrase_fd < 0)) {
+		fprintf(stderr, _("tergeu: --passphrase-fd needs a file descriptor number\n"));
+		return CLI_USAGE;
+	}
+	/* Keys will be in memory: no core dumps, no ptrace by the same user. */
+	tg_error herr = {0};
+	if (sodium_init() < 0)
+		return cli_fail(&(tg_error){.code = TG_ENOMEM});
+	if (tg_keys_harden_process(&herr))
+		return cli_fail(&herr);
 	c.translit = translit ? tg_translit_scheme_by_name(translit) : -1;
 	if (translit && (c.translit < 0 || c.translit == TG_TR_RU_CYRL)) {
 		fprintf(stderr, _("tergeu: --translit must be a Latin scheme: icao, mvd310, bgn, iso9,"

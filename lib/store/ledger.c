@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ledger/ledger.h"
+#include "store/cryptvfs.h"
 #include "store/store-int.h"
 
 struct tg_ledger_state {
@@ -165,29 +166,53 @@ static int meta_put(tg_store *st, const char *key, const char *value, tg_error *
 	return step(st, s, err);
 }
 
-/* Reads a secret kept in meta as hex into dst (n bytes). The database
- * file is encrypted as a whole when a key file protects it; a throwaway
- * database made with --no-encrypt keeps its ledger keys as readable as
- * its records. */
+#define SECRET_MAX 64
+#define SEALED_LEN (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SECRET_MAX)
+
+/* Reads a secret kept in meta as hex into dst (n bytes, at most
+ * SECRET_MAX). In an encrypted database the secret is also sealed
+ * (secretbox) under the ledger subkey of the master key: "s:" + hex of
+ * nonce, tag and ciphertext. A throwaway --no-encrypt database keeps it as
+ * plain hex, as readable as its records. */
 static int secret_get(tg_store *st, const char *key, uint8_t *dst, size_t n)
 {
 	tg_strbuf hex = TG_STRBUF_INIT;
 	int found = meta_get(st, key, &hex);
-	size_t len = 0;
-	if (found == 1 && (sodium_hex2bin(dst, n, hex.buf, hex.len, NULL, &len, NULL) || len != n))
+	bool sealed = found == 1 && !strncmp(hex.buf, "s:", 2);
+	uint8_t box[SEALED_LEN];
+	size_t len = 0, want = sealed ? crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n : n;
+	const char *text = sealed ? hex.buf + 2 : hex.buf;
+	if (found == 1 &&
+	    (n > SECRET_MAX || (sealed && !st->ledger_wrap) ||
+	     sodium_hex2bin(sealed ? box : dst, sealed ? sizeof box : n, text, strlen(text), NULL,
+	                    &len, NULL) || len != want ||
+	     (sealed && crypto_secretbox_open_easy(dst, box + crypto_secretbox_NONCEBYTES,
+	                                           len - crypto_secretbox_NONCEBYTES, box,
+	                                           st->ledger_wrap))))
 		found = TG_EINTEGRITY;
 	if (hex.alloc)
 		sodium_memzero(hex.buf, hex.len);
+	sodium_memzero(box, sizeof box);
 	tg_strbuf_release(&hex);
 	return found;
 }
 
 static int secret_put(tg_store *st, const char *key, const uint8_t *src, size_t n, tg_error *err)
 {
-	char *hex = sodium_malloc(2 * n + 1);
+	uint8_t box[SEALED_LEN];
+	size_t len = n;
+	const uint8_t *out = src;
+	if (st->ledger_wrap) {
+		randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+		crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, src, n, box, st->ledger_wrap);
+		len = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
+		out = box;
+	}
+	char *hex = sodium_malloc(2 * len + 3);
 	if (!hex)
 		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
-	sodium_bin2hex(hex, 2 * n + 1, src, n);
+	strcpy(hex, st->ledger_wrap ? "s:" : "");
+	sodium_bin2hex(hex + strlen(hex), 2 * len + 1, out, len);
 	int rc = meta_put(st, key, hex, err);
 	sodium_free(hex);
 	return rc;
@@ -564,6 +589,22 @@ int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *
 {
 	*report = NULL;
 	int rc = st->ledger_stale ? load_frontier(st, err) : TG_OK;
+	if (rc)
+		return rc;
+	/* Every page first: in an encrypted database a page that fails
+	 * authentication is named here, whatever table it belongs to. */
+	sqlite3_stmt *qc;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &qc, NULL) != SQLITE_OK)
+		return tg_store_dberr(st, err);
+	int step = sqlite3_step(qc);
+	bool fine = step == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(qc, 0), "ok");
+	rc = step == SQLITE_ROW || step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+	if (!rc && !fine && !(st->vfs_path && tg_cryptvfs_error(st->vfs_path, SQLITE_IOERR_AUTH, err)))
+		rc = tg_error_set(err, TG_EINTEGRITY, "database", _("the database file is damaged: %s"),
+		                  step == SQLITE_ROW ? (const char *)sqlite3_column_text(qc, 0) : "?");
+	else if (!rc && !fine)
+		rc = err ? err->code : TG_EINTEGRITY;
+	sqlite3_finalize(qc);
 	if (rc)
 		return rc;
 	struct hashes x = {malloc((st->ledger->frontier.size + 1) * 32), 0};

@@ -476,3 +476,20 @@ int tg_store_summary(tg_store *st, json_t **out, tg_error *err)
 	*out = sum;
 	return rc;
 }
+
+int tg_store_note_backup(tg_store *st, tg_error *err)
+{
+	return tg_store_exec(st, "INSERT OR REPLACE INTO meta (key, value)"
+	                         " SELECT 'backup_seq', coalesce(max(seq), 0) FROM change", err);
+}
+
+long long tg_store_unsaved_changes(tg_store *st)
+{
+	sqlite3_stmt *s = tg_store_stmt(st,
+		"SELECT count(*) FROM change WHERE seq >"
+		" coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'backup_seq'), 0)", NULL);
+	long long n = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	if (s)
+		sqlite3_reset(s);
+	return n;
+}

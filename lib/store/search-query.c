@@ -215,14 +215,19 @@ static void try_near(tg_store *st, struct word *w, const char *cand)
 }
 
 /* Keys one deletion, substitution, insertion or transposition away from
- * the word's primary key that the index knows. Short keys are left alone:
+ * the word's primary key that the index knows. Unless every word is to be
+ * stretched (the exact pass found nothing), only a word none of whose own
+ * keys the index knows (it looks misspelt) is. Short keys are left alone:
  * one edit in three letters is another name. */
-static void find_near(tg_store *st, struct word *w)
+static void find_near(tg_store *st, struct word *w, bool all)
 {
 	const char *key = w->keys[0];
 	size_t len = strlen(key);
 	if (!w->nkeys || len < 4)
 		return;
+	for (int i = 0; i < w->nkeys && !all; i++)
+		if (key_known(st, w->keys[i]))
+			return;
 	w->near = calloc(TG_NAMEKEY_ALTS * 4, TG_NAMEKEY_LEN);
 	if (!w->near)
 		return;
@@ -255,7 +260,7 @@ static void find_near(tg_store *st, struct word *w)
 }
 
 /* The MATCH expression; in the near pass, words with near keys match
- * through those instead of their own. Returns false when the near pass
+ * through those as well as their own. Returns false when the near pass
  * has nothing to add. */
 static bool build_match(tg_store *st, const tg_search_opts *o, const struct word *w, int n,
                         bool near, tg_strbuf *sb)
@@ -273,15 +278,14 @@ static bool build_match(tg_store *st, const tg_search_opts *o, const struct word
 		any_near |= use_near;
 		tg_strbuf_adds(sb, "(names : ");
 		add_literal(sb, w[i].folded);
-		const char (*keys)[TG_NAMEKEY_LEN] = use_near ? (const char (*)[TG_NAMEKEY_LEN])w[i].near
-		                                              : w[i].keys;
-		int nk = use_near ? w[i].nnear : w[i].nkeys;
+		int nk = w[i].nkeys + (use_near ? w[i].nnear : 0);
 		if (nk) {
 			tg_strbuf_adds(sb, " OR keys : (");
 			for (int k = 0; k < nk; k++) {
 				if (k)
 					tg_strbuf_adds(sb, " OR ");
-				add_token_literal(sb, 'k', keys[k]);
+				add_token_literal(sb, 'k', k < w[i].nkeys ? w[i].keys[k]
+				                                          : w[i].near[k - w[i].nkeys]);
 			}
 			tg_strbuf_addc(sb, ')');
 		}
@@ -476,7 +480,7 @@ int tg_search(tg_store *st, const tg_search_opts *o, tg_search_cb cb, void *ctx,
 	rc = run_pass(st, o, place, tg_strbuf_str(&match), false, &seen, limit, cb, ctx, err);
 	if (!rc && seen.n < limit) {
 		for (int i = 0; i < n; i++)
-			find_near(st, &w[i]);
+			find_near(st, &w[i], seen.n == 0);
 		tg_strbuf_reset(&match);
 		if (build_match(st, o, w, n, true, &match))
 			rc = run_pass(st, o, place, tg_strbuf_str(&match), true, &seen, limit, cb, ctx,

@@ -7,11 +7,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "store/cryptvfs.h"
 #include "store/store-int.h"
 #include "text/text.h"
 
 int tg_store_dberr(tg_store *st, tg_error *err)
 {
+	if (st->vfs_path && tg_cryptvfs_error(st->vfs_path, sqlite3_extended_errcode(st->db), err))
+		return err ? err->code : TG_EINTEGRITY;
 	return tg_error_set(err, TG_EDB, NULL, _("database: %s"), sqlite3_errmsg(st->db));
 }
 
@@ -151,8 +156,32 @@ static int configure(tg_store *st, bool memory, tg_error *err)
 
 int tg_store_open(const char *path, int flags, tg_store **out, tg_error *err)
 {
+	return tg_store_open_keys(path, flags, NULL, out, err);
+}
+
+/* With keys, the database goes through the encrypting VFS under the
+ * database subkey, and the ledger's secrets are sealed under theirs. */
+static int use_keys(tg_store *st, const char *path, const tg_keys *keys, tg_error *err)
+{
+	uint8_t *k = sodium_malloc(TG_KEYS_KEY_LEN);
+	if (!k)
+		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
+	tg_keys_derive(keys, TG_KEY_DB, k);
+	int rc = tg_cryptvfs_set_key(path, k, err);
+	tg_keys_derive(keys, TG_KEY_LEDGER, k);
+	st->ledger_wrap = k;
+	if (!rc && !(st->vfs_path = strdup(path)))
+		rc = tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
+	return rc;
+}
+
+int tg_store_open_keys(const char *path, int flags, const tg_keys *keys, tg_store **out,
+                       tg_error *err)
+{
 	*out = NULL;
 	bool memory = !strcmp(path, ":memory:");
+	if (keys && memory)
+		return tg_error_set(err, TG_EINVAL, NULL, _("a database in memory is not encrypted"));
 	if ((flags & TG_OPEN_EXCLUSIVE) && !memory && access(path, F_OK) == 0)
 		return tg_error_set(err, TG_EEXIST, NULL, _("%s already exists"), path);
 	tg_store *st = calloc(1, sizeof *st);
@@ -165,10 +194,15 @@ int tg_store_open(const char *path, int flags, tg_store **out, tg_error *err)
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (flags & TG_OPEN_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
-	int rc;
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-		rc = tg_error_set(err, TG_EIO, NULL, _("cannot open database %s: %s"), path,
-		                  st->db ? sqlite3_errmsg(st->db) : tg_strerror(TG_ENOMEM));
+	int rc = keys ? use_keys(st, path, keys, err) : TG_OK;
+	if (rc) {
+		/* reported below */
+	} else if (sqlite3_open_v2(path, &st->db, oflags, keys ? TG_CRYPTVFS_NAME : NULL) !=
+	           SQLITE_OK) {
+		rc = keys ? tg_cryptvfs_error(path, sqlite3_extended_errcode(st->db), err) : TG_OK;
+		if (!rc)
+			rc = tg_error_set(err, TG_EIO, NULL, _("cannot open database %s: %s"), path,
+			                  st->db ? sqlite3_errmsg(st->db) : tg_strerror(TG_ENOMEM));
 	} else {
 		rc = configure(st, memory, err);
 		if (!rc)
@@ -179,6 +213,9 @@ int tg_store_open(const char *path, int flags, tg_store **out, tg_error *err)
 			rc = tg_search_rebuild_if_marked(st, err);
 		if (!rc)
 			rc = tg_ledger_open(st, err);
+		if (rc && keys && err && err->code == TG_EDB &&
+		    tg_cryptvfs_error(path, sqlite3_extended_errcode(st->db), err))
+			rc = err->code;
 	}
 	if (rc) {
 		if (err && !*err->file)
@@ -207,6 +244,9 @@ void tg_store_close(tg_store *st)
 		free(st->sql_cache[i]);
 	tg_vocab_free(st);
 	sqlite3_close(st->db);
+	tg_cryptvfs_forget_key(st->vfs_path);
+	free(st->vfs_path);
+	sodium_free(st->ledger_wrap);
 	free(st->actor);
 	free(st);
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "model/model.h"
+#include "store/keys.h"
 #include "util/util.h"
 
 typedef struct tg_store tg_store;
@@ -28,6 +29,11 @@ enum tg_open_flags {
  * keys and WAL, applies pending migrations and loads the shipped
  * vocabularies. ESCHEMA if the file is newer than this program. */
 int tg_store_open(const char *path, int flags, tg_store **out, tg_error *err);
+/* As tg_store_open, for a database encrypted under keys (see keys.h):
+ * every page, WAL frame and journal page is sealed by the encrypting VFS.
+ * A tampered page is EINTEGRITY naming the page. */
+int tg_store_open_keys(const char *path, int flags, const tg_keys *keys, tg_store **out,
+                       tg_error *err);
 /* Closes; rolls back an open batch. NULL is a no-op. */
 void tg_store_close(tg_store *st);
 /* Who is writing, recorded in change entries (default "cli"). Copied. */
@@ -155,6 +161,11 @@ int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *
 int tg_ledger_prove(tg_store *st, const char *uid, json_t **out, tg_error *err);
 /* The verifier key of this database's checkpoints (name+id+key). */
 const char *tg_ledger_vkey(tg_store *st);
+
+/* Remembers that every change so far is in a backup or full export. */
+int tg_store_note_backup(tg_store *st, tg_error *err);
+/* Change entries made since the last noted backup (all, if none). */
+long long tg_store_unsaved_changes(tg_store *st);
 
 /* Counts for a summary: {"records": {entity: n}, "acts": {type: n},
  * "changes": n, "schema": v}. New reference. */

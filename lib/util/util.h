@@ -20,7 +20,8 @@
 #define N_(s) (s)
 
 /* X-macro: code, name, exit status, message. Exit statuses are what the CLI
- * returns: 2 usage, 3 not found, 4 invalid input, 5 storage or I/O. */
+ * returns: 2 usage, 3 not found, 4 invalid input, 5 storage, I/O or
+ * integrity, 6 wrong passphrase. */
 #define TG_ERRORS(X)                                                        \
 	X(EUSAGE, 1, 2, N_("invalid usage"))                                \
 	X(EINVAL, 2, 4, N_("invalid input"))                                \
@@ -36,7 +37,8 @@
 	X(EDB, 12, 5, N_("database error"))                                 \
 	X(ESCHEMA, 13, 5, N_("database schema is newer than this program")) \
 	X(ENOMEM, 14, 5, N_("out of memory"))                               \
-	X(EINTEGRITY, 15, 5, N_("integrity check failed"))
+	X(EINTEGRITY, 15, 5, N_("integrity check failed"))                  \
+	X(EAUTH, 16, 6, N_("wrong passphrase or recovery code"))
 
 enum tg_code {
 	TG_OK = 0,

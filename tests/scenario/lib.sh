@@ -5,6 +5,10 @@ set -eu
 T=$(mktemp -d "${TMPDIR:-/tmp}/tergeu-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export TERGEU_DB="$T/db.sqlite" LANGUAGE=en TERGEU_LANG=en
+# Databases are encrypted as in use, with the test suite's cheaper
+# Argon2id floor (honoured only with both variables set).
+export TERGEU_TEST=1 TERGEU_TEST_WEAK_KDF=1 TERGEU_PASSPHRASE_FILE="$T/passphrase"
+printf 'Taldykorgan river stone lamp\n' >"$TERGEU_PASSPHRASE_FILE"
 unset XDG_DATA_HOME
 checks=0
 
