@@ -93,6 +93,7 @@ CLI_CMD(reindex);
 CLI_CMD(ledger);
 CLI_CMD(passphrase);
 CLI_CMD(quick_delete);
+CLI_CMD(evidence);
 CLI_CMD(namekey);
 CLI_CMD(translit);
 /* Prints an error and returns exit status 4 unless the n args are valid

@@ -46,6 +46,10 @@ static const struct cli_cmd commands[] = {
 	 N_("change [--recovery] [--new-passphrase-fd N]")},
 	{"quick-delete", cmd_quick_delete, N_("destroy the database at once: its key is shredded"),
 	 N_("[--force]")},
+	{"evidence", cmd_evidence, N_("keep files in the encrypted evidence vault, with their chain of custody"),
+	 N_("add FILE --source ID [--subject ID] [--captured-at T] [--captured-by X] [--url U]"
+	    " [--note N] | show ID | custody ID --add ACTION [--by X] [--note N] |"
+	    " export ID --out FILE | verify [ID|--all]")},
 	{"ledger", cmd_ledger, N_("sign checkpoints of the tamper-evident ledger, verify it, prove entries"),
 	 N_("checkpoint [--out FILE] | verify [--checkpoint FILE] | prove ID | key")},
 	{"name-key", cmd_namekey, N_("print the name keys shared by the spellings of names"),

@@ -170,11 +170,15 @@ void cli_render_line(struct cli *c, tg_store *st, const json_t *doc)
 {
 	const tg_entity *e = tg_model_entity(json_string_value(json_object_get(doc, "entity")));
 	char *title = title_of(c, doc);
+	/* The kind of record: its type, or else its first vocabulary field. */
 	const tg_field *tf = tg_model_field(e, "type");
-	const char *type = json_string_value(json_object_get(doc, "type"));
+	for (int i = 0; !tf && i < e->nfields; i++)
+		if (e->fields[i].type == TG_FT_TERM && strcmp(e->fields[i].name, "confidentiality"))
+			tf = &e->fields[i];
+	const char *type = tf ? json_string_value(json_object_get(doc, tf->name)) : NULL;
 	const char *label = type && tf->type == TG_FT_TERM
 	                            ? tg_term_label(st, tf->vocab, type, c->lang) : "";
-	if (type && !strcmp(title, type)) {
+	if (type && (!strcmp(title, type) || !*title)) {
 		free(title);
 		title = first_ref_title(c, st, e, doc);
 	}

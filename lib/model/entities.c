@@ -15,7 +15,7 @@
 
 /* Entity indexes: the order of all_entities below. */
 enum { E_PLACE, E_SOURCE, E_PERSON, E_RELATION, E_EVENT, E_ACT, E_INVOLVEMENT,
-       E_PROCEEDING, E_INFORMATION, E_INTERVENTION };
+       E_PROCEEDING, E_INFORMATION, E_INTERVENTION, E_EVIDENCE, E_CUSTODY };
 #define B(e) (1u << (e))
 #define ANY_SUBJECT (B(E_EVENT) | B(E_ACT) | B(E_PERSON) | B(E_PROCEEDING))
 
@@ -183,6 +183,29 @@ static const tg_field intervention_fields[] = {
 	CONF,
 };
 
+static const tg_field evidence_fields[] = {
+	{"source", REQREF(B(E_SOURCE)), .help = N_("the source the file comes from")},
+	{"subject", REF(ANY_SUBJECT), .help = N_("event, act, person or proceeding it shows")},
+	{"filename", PLAIN(TG_FT_TEXT), .help = N_("the file's name at intake")},
+	{"blob", TG_FT_TEXT, NULL, 0, TG_FF_REQUIRED, .help = N_("id of the encrypted file in the vault")},
+	{"sha256", TG_FT_TEXT, NULL, 0, TG_FF_REQUIRED, .help = N_("SHA-256 of the file at intake")},
+	{"size", PLAIN(TG_FT_INT), .min = 0, .max = 9.2e18, .help = N_("size in bytes")},
+	{"captured_at", PLAIN(TG_FT_TEXT), .help = N_("when it was captured (as the capturer says)")},
+	{"captured_by", PLAIN(TG_FT_TEXT), .help = N_("who captured it")},
+	{"url", PLAIN(TG_FT_TEXT), .help = N_("where it was published or fetched")},
+	NOTE,
+	CONF,
+};
+
+static const tg_field custody_fields[] = {
+	{"evidence", REQREF(B(E_EVIDENCE)), .help = N_("the evidence")},
+	{"action", REQTERM("custody_action"), .help = N_("intake, transferred, copied, examined, ...")},
+	{"by", PLAIN(TG_FT_TEXT), .help = N_("who acted")},
+	{"at", PLAIN(TG_FT_TEXT), .help = N_("when (UTC)")},
+	NOTE,
+	CONF,
+};
+
 #define ENTITY(n, tbl, f, i, h) \
 	static const tg_entity n##_entity = {#n, tbl, f, sizeof f / sizeof f[0], false, false, i, h}
 ENTITY(place, "place", place_fields, E_PLACE, N_("a place in the country > region > city > district hierarchy"));
@@ -195,11 +218,13 @@ ENTITY(involvement, "involvement", involvement_fields, E_INVOLVEMENT, N_("a perp
 ENTITY(proceeding, "proceeding", proceeding_fields, E_PROCEEDING, N_("a criminal case, complaint, investigation or other proceeding"));
 ENTITY(information, "information", information_fields, E_INFORMATION, N_("a source supporting facts about a record"));
 ENTITY(intervention, "intervention", intervention_fields, E_INTERVENTION, N_("an action taken on a case"));
+ENTITY(evidence, "evidence", evidence_fields, E_EVIDENCE, N_("a file in the evidence vault"));
+ENTITY(custody, "custody", custody_fields, E_CUSTODY, N_("a chain-of-custody event of evidence"));
 
 static const tg_entity *const all_entities[] = {
 	&place_entity, &source_entity, &person_entity, &relation_entity,
 	&event_entity, &act_entity, &involvement_entity, &proceeding_entity,
-	&information_entity, &intervention_entity,
+	&information_entity, &intervention_entity, &evidence_entity, &custody_entity,
 };
 
 const tg_entity *const *tg_model_entities(int *n)

@@ -648,3 +648,18 @@ int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *
 	free(x.h);
 	return rc;
 }
+
+int tg_store_vault_key(tg_store *st, uint8_t out[32], tg_error *err)
+{
+	if (st->vault_key) {
+		memcpy(out, st->vault_key, 32);
+		return TG_OK;
+	}
+	int have = secret_get(st, "vault_key", out, 32);
+	if (have == 1)
+		return TG_OK;
+	if (have < 0)
+		return tg_error_set(err, TG_EINTEGRITY, "vault", _("the vault key is damaged"));
+	randombytes_buf(out, 32);
+	return secret_put(st, "vault_key", out, 32, err);
+}

@@ -142,6 +142,19 @@ static const char *const migrations[] = {
 	"CREATE TABLE tlog_node (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
 	"  PRIMARY KEY (level, idx)) WITHOUT ROWID;"
 	"CREATE TABLE tlog_checkpoint (size INTEGER PRIMARY KEY, at TEXT NOT NULL, note TEXT NOT NULL);",
+
+	/* 4: the evidence vault's records: a file (its blob in the vault beside
+	 * the database) and its chain of custody. */
+	"CREATE TABLE evidence (uid TEXT PRIMARY KEY REFERENCES record(uid),"
+	"  source TEXT NOT NULL REFERENCES source(uid), subject TEXT REFERENCES record(uid),"
+	"  filename TEXT, blob TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER,"
+	"  captured_at TEXT, captured_by TEXT, url TEXT, note TEXT,"
+	"  confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE INDEX evidence_subject ON evidence (subject);"
+	"CREATE TABLE custody (uid TEXT PRIMARY KEY REFERENCES record(uid),"
+	"  evidence TEXT NOT NULL REFERENCES evidence(uid), action TEXT NOT NULL, by TEXT, at TEXT,"
+	"  note TEXT, confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
+	"CREATE INDEX custody_evidence ON custody (evidence);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -493,3 +493,39 @@ long long tg_store_unsaved_changes(tg_store *st)
 		sqlite3_reset(s);
 	return n;
 }
+
+int tg_record_refs(tg_store *st, const char *entity, const char *field, const char *uid,
+                   tg_record_cb cb, void *ctx, tg_error *err)
+{
+	const tg_entity *e = tg_model_entity(entity);
+	const tg_field *f = e ? tg_model_field(e, field) : NULL;
+	if (!f || f->type != TG_FT_REF)
+		return tg_error_set(err, TG_EINVAL, field, _("%s has no reference field %s"), entity,
+		                    field);
+	tg_strbuf sql = TG_STRBUF_INIT;
+	tg_strbuf_adds(&sql, "SELECT uid FROM ");
+	tg_sql_ident(&sql, e->table);
+	tg_strbuf_adds(&sql, " WHERE deleted IS NULL AND ");
+	tg_sql_ident(&sql, f->name);
+	tg_strbuf_adds(&sql, " = ? ORDER BY uid");
+	sqlite3_stmt *s;
+	int rc = TG_OK;
+	if (sqlite3_prepare_v2(st->db, tg_strbuf_str(&sql), -1, &s, NULL) != SQLITE_OK)
+		rc = tg_store_dberr(st, err);
+	tg_strbuf_release(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+		json_t *doc;
+		char id[TG_UUID_LEN];
+		snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(s, 0));
+		rc = tg_store_read(st, e, id, &doc, err);
+		if (!rc) {
+			rc = cb(ctx, doc);
+			json_decref(doc);
+		}
+	}
+	sqlite3_finalize(s);
+	return rc;
+}

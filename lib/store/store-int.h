@@ -46,6 +46,7 @@ struct tg_store {
 	sqlite3_int64 fts_lo, fts_hi;
 	struct tg_ledger_state *ledger;
 	uint8_t *ledger_wrap; /* subkey sealing the ledger's secrets, or NULL */
+	uint8_t *vault_key;   /* subkey of the evidence vault, or NULL */
 	char *vfs_path;       /* the database path the encrypting VFS knows */
 	bool ledger_stale; /* a rollback undid leaves the in-memory tree has */
 	char ref_buf[TG_UUID_LEN], entity_buf[32], parent_buf[TG_UUID_LEN];

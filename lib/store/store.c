@@ -170,6 +170,8 @@ static int use_keys(tg_store *st, const char *path, const tg_keys *keys, tg_erro
 	int rc = tg_cryptvfs_set_key(path, k, err);
 	tg_keys_derive(keys, TG_KEY_LEDGER, k);
 	st->ledger_wrap = k;
+	if ((st->vault_key = sodium_malloc(TG_KEYS_KEY_LEN)))
+		tg_keys_derive(keys, TG_KEY_VAULT, st->vault_key);
 	if (!rc && !(st->vfs_path = strdup(path)))
 		rc = tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
 	return rc;
@@ -247,6 +249,7 @@ void tg_store_close(tg_store *st)
 	tg_cryptvfs_forget_key(st->vfs_path);
 	free(st->vfs_path);
 	sodium_free(st->ledger_wrap);
+	sodium_free(st->vault_key);
 	free(st->actor);
 	free(st);
 }

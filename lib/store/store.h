@@ -162,6 +162,15 @@ int tg_ledger_prove(tg_store *st, const char *uid, json_t **out, tg_error *err);
 /* The verifier key of this database's checkpoints (name+id+key). */
 const char *tg_ledger_vkey(tg_store *st);
 
+/* The key of the evidence vault beside the database (DB-vault): a subkey
+ * of the master key of an encrypted database; in a --no-encrypt database a
+ * random key kept in it, as protected as its records. */
+int tg_store_vault_key(tg_store *st, uint8_t out[32], tg_error *err);
+/* Calls cb with each live record of entity whose reference field equals
+ * uid (the custody entries of an evidence, ...), oldest first. */
+int tg_record_refs(tg_store *st, const char *entity, const char *field, const char *uid,
+                   tg_record_cb cb, void *ctx, tg_error *err);
+
 /* Remembers that every change so far is in a backup or full export. */
 int tg_store_note_backup(tg_store *st, tg_error *err);
 /* Change entries made since the last noted backup (all, if none). */
