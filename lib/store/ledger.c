@@ -119,19 +119,18 @@ int tg_ledger_append(tg_store *st, int64_t seq, const char *at, const char *acto
 	doc_mac(l, actor, doc, reason, mac);
 	leaf_hash(mac, seq, at, entity, uid, op, hash);
 	bool regression = *l->last_at && strcmp(at, l->last_at) < 0;
+	/* The ids, operation and time the leaf hashes are the change entry's:
+	 * verify recomputes the leaf from them. */
 	sqlite3_stmt *s = tg_store_stmt(st,
-		"INSERT INTO tlog_leaf (idx, seq, at, entity, uid, op, doc_mac, hash, clock_regression)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		"INSERT INTO tlog_leaf (idx, seq, doc_mac, hash, clock_regression)"
+		" VALUES (?, ?, ?, ?, ?)", err);
 	if (!s)
 		return TG_EDB;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)l->frontier.size);
 	sqlite3_bind_int64(s, 2, seq);
-	const char *text[] = {at, entity, uid, op};
-	for (int i = 0; i < 4; i++)
-		sqlite3_bind_text(s, 3 + i, text[i], -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 7, mac, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 8, hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int(s, 9, regression);
+	sqlite3_bind_blob(s, 3, mac, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, regression);
 	int rc = step(st, s, err);
 	if (!rc)
 		rc = tg_merkle_frontier_append(&l->frontier, hash, put_node, st, err);
@@ -259,14 +258,14 @@ static int ensure_keys(tg_store *st, struct tg_ledger_state *l, tg_error *err)
  * count is the last index + 1: one look-up, however long the log. */
 static int64_t leaf_count(tg_store *st)
 {
-	sqlite3_stmt *s = tg_store_stmt(st, "SELECT idx, at FROM tlog_leaf ORDER BY idx DESC LIMIT 1",
-	                                NULL);
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT l.idx, c.at FROM tlog_leaf l LEFT JOIN change c"
+	                                    " ON c.seq = l.seq ORDER BY l.idx DESC LIMIT 1", NULL);
 	if (!s)
 		return -1;
 	int64_t n = 0;
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		n = sqlite3_column_int64(s, 0) + 1;
-		if (st->ledger)
+		if (st->ledger && sqlite3_column_text(s, 1))
 			snprintf(st->ledger->last_at, TG_TIME_LEN, "%s",
 			         (const char *)sqlite3_column_text(s, 1));
 	}
@@ -448,8 +447,9 @@ int tg_ledger_prove(tg_store *st, const char *uid, json_t **out, tg_error *err)
 	int rc = st->ledger_stale ? load_frontier(st, err) : TG_OK;
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = tg_store_stmt(st, "SELECT idx, hash FROM tlog_leaf WHERE uid = ?"
-	                                    " ORDER BY idx DESC LIMIT 1", err);
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT l.idx, l.hash FROM change c"
+	                                    " JOIN tlog_leaf l ON l.idx = c.seq - 1 AND l.seq = c.seq"
+	                                    " WHERE c.uid = ? ORDER BY c.seq DESC LIMIT 1", err);
 	if (!s)
 		return TG_EDB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
@@ -506,7 +506,7 @@ static int recompute(tg_store *st, struct hashes *x, json_t *regressions, tg_err
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db,
-	        "SELECT l.idx, l.seq, l.at, l.entity, l.uid, l.op, l.hash, l.clock_regression,"
+	        "SELECT l.idx, l.seq, l.hash, l.clock_regression,"
 	        " c.seq, c.at, c.actor, c.entity, c.uid, c.op, c.doc, c.reason"
 	        " FROM tlog_leaf l LEFT JOIN change c ON c.seq = l.seq ORDER BY l.idx", -1, &s,
 	        NULL) != SQLITE_OK)
@@ -514,38 +514,34 @@ static int recompute(tg_store *st, struct hashes *x, json_t *regressions, tg_err
 	int rc = TG_OK;
 	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
 		int64_t idx = sqlite3_column_int64(s, 0), seq = sqlite3_column_int64(s, 1);
-		const char *uid = (const char *)sqlite3_column_text(s, 4);
-		if ((uint64_t)idx != x->n) {
+		const char *uid = (const char *)sqlite3_column_text(s, 8);
+		if ((uint64_t)idx != x->n || seq != idx + 1) {
 			rc = bad_entry(err, seq, uid, _("a ledger entry before it is missing"));
 			break;
 		}
-		if (sqlite3_column_type(s, 8) == SQLITE_NULL) {
+		if (sqlite3_column_type(s, 4) == SQLITE_NULL) {
 			rc = bad_entry(err, seq, uid, _("the change entry was removed"));
 			break;
 		}
 		const char *c[8];
 		for (int i = 0; i < 8; i++)
-			c[i] = (const char *)sqlite3_column_text(s, 8 + i);
-		bool same = !strcmp(c[1], (const char *)sqlite3_column_text(s, 2)) &&
-		            !strcmp(c[3], (const char *)sqlite3_column_text(s, 3)) &&
-		            !strcmp(c[4], uid) && !strcmp(c[5], (const char *)sqlite3_column_text(s, 5));
+			c[i] = (const char *)sqlite3_column_text(s, 4 + i);
 		uint8_t mac[32];
 		doc_mac(st->ledger, c[2], c[6], c[7], mac);
 		leaf_hash(mac, seq, c[1], c[3], c[4], c[5], x->h[x->n]);
-		if (!same || sqlite3_column_bytes(s, 6) != 32 ||
-		    memcmp(sqlite3_column_blob(s, 6), x->h[x->n], 32)) {
+		if (sqlite3_column_bytes(s, 2) != 32 || memcmp(sqlite3_column_blob(s, 2), x->h[x->n], 32)) {
 			rc = bad_entry(err, seq, uid, _("the entry does not match its ledger leaf"));
 			break;
 		}
-		if (sqlite3_column_int(s, 7))
+		if (sqlite3_column_int(s, 3))
 			json_array_append_new(regressions, json_pack("{s:I, s:s}", "seq", (json_int_t)seq,
 			                                             "at", c[1]));
 		x->n++;
 	}
 	sqlite3_finalize(s);
-	if (!rc && sqlite3_prepare_v2(st->db, "SELECT seq, uid FROM change WHERE seq NOT IN"
-	                                      " (SELECT seq FROM tlog_leaf) LIMIT 1", -1, &s, NULL) ==
-	                   SQLITE_OK) {
+	if (!rc && sqlite3_prepare_v2(st->db, "SELECT c.seq, c.uid FROM change c LEFT JOIN tlog_leaf l"
+	                                      " ON l.idx = c.seq - 1 WHERE l.idx IS NULL LIMIT 1",
+	                                      -1, &s, NULL) == SQLITE_OK) {
 		if (sqlite3_step(s) == SQLITE_ROW)
 			rc = bad_entry(err, sqlite3_column_int64(s, 0),
 			               (const char *)sqlite3_column_text(s, 1),

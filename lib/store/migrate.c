@@ -131,10 +131,10 @@ static const char *const migrations[] = {
 	/* 3: the ledger: a Merkle log leaf per change entry (ids and keyed
 	 * hashes only), the cache of its complete subtrees, and the signed
 	 * checkpoints. Existing entries get their leaves when the store opens. */
-	"CREATE TABLE tlog_leaf (idx INTEGER PRIMARY KEY, seq INTEGER NOT NULL UNIQUE,"
-	"  at TEXT NOT NULL, entity TEXT NOT NULL, uid TEXT NOT NULL, op TEXT NOT NULL,"
+	/* No index but the leaf number: leaf i is change entry seq i + 1, which
+	 * verify checks; look-ups by record go through change_uid. */
+	"CREATE TABLE tlog_leaf (idx INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
 	"  doc_mac BLOB NOT NULL, hash BLOB NOT NULL, clock_regression INTEGER NOT NULL);"
-	"CREATE INDEX tlog_leaf_uid ON tlog_leaf (uid, idx);"
 	"CREATE TRIGGER tlog_leaf_append_only_u BEFORE UPDATE ON tlog_leaf"
 	"  BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;"
 	"CREATE TRIGGER tlog_leaf_append_only_d BEFORE DELETE ON tlog_leaf"

@@ -1,7 +1,7 @@
 /*
  * Search queries.  Each word of the query must match a record in one of
  * four ways: its folded form in the names, one of its name
- * keys, its stem in the body (as a prefix), or a vocabulary term with a
+ * keys, its stem in the body, or a vocabulary term with a
  * label word of that stem in any of the three languages.  Ranking
  * (tg_rank) adds, for each query term, the weight of the best column it
  * matched: names 10, keys 4, terms 2, body 1.  (bm25 would weigh rare
@@ -10,9 +10,10 @@
  * million records for a query that matches a hundred.)  When the exact pass leaves room, a
  * second pass replaces each word's keys by the keys one edit away that
  * exist in the index, so "Nusrultan" still finds Nursultan, ranked after
- * every exact hit.  Filters on entity and clearance are tokens of the
- * meta column, so they narrow the match inside FTS5; a match too broad to
- * rank (over RANK_MAX records) lists the newest records first.
+ * every exact hit.  Records above the caller's clearance are removed inside
+ * FTS5 (NOT on the clearance tokens of the meta column) and again in SQL;
+ * the entity filter applies in SQL.  A match too broad to rank (over
+ * RANK_MAX records) lists the newest records first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -266,14 +267,9 @@ static bool build_match(tg_store *st, const tg_search_opts *o, const struct word
                         bool near, tg_strbuf *sb)
 {
 	bool any_near = false;
-	if (o->entity)
-		tg_strbuf_addf(sb, "meta : \"e%s\" AND ", o->entity);
-	tg_strbuf_adds(sb, "meta : (\"c0\"");
-	for (int c = 1; c <= o->clearance && c <= TG_CLEAR_CONFIDENTIAL; c++)
-		tg_strbuf_addf(sb, " OR \"c%d\"", c);
-	tg_strbuf_adds(sb, ")");
 	for (int i = 0; i < n; i++) {
-		tg_strbuf_adds(sb, " AND ");
+		if (i)
+			tg_strbuf_adds(sb, " AND ");
 		bool use_near = near && w[i].nnear;
 		any_near |= use_near;
 		tg_strbuf_adds(sb, "(names : ");
@@ -290,9 +286,10 @@ static bool build_match(tg_store *st, const tg_search_opts *o, const struct word
 			tg_strbuf_addc(sb, ')');
 		}
 		if (w[i].stem && *w[i].stem) {
+			/* The stem as a whole token: a prefix query would merge the
+			 * posting lists of every word it starts, for all records. */
 			tg_strbuf_adds(sb, " OR body : ");
 			add_literal(sb, w[i].stem);
-			tg_strbuf_adds(sb, "*");
 			tg_strbuf terms = TG_STRBUF_INIT;
 			if (matching_terms(st, w[i].stem, &terms))
 				tg_strbuf_addf(sb, " OR terms : (%s)", tg_strbuf_str(&terms));
@@ -300,6 +297,10 @@ static bool build_match(tg_store *st, const tg_search_opts *o, const struct word
 		}
 		tg_strbuf_addc(sb, ')');
 	}
+	/* Levels above the clearance leave the match inside FTS5: NOT costs
+	 * nothing like an AND with the posting list of every record would. */
+	for (int c = o->clearance + 1; c <= TG_CLEAR_CONFIDENTIAL; c++)
+		tg_strbuf_addf(sb, " NOT meta : \"c%d\"", c);
 	return !near || any_near;
 }
 
@@ -371,7 +372,7 @@ static void filters_sql(const tg_search_opts *o, const char *place, tg_strbuf *s
 /* Ranking scores every match, so a word found in most records (a method,
  * a city) would take seconds on a large database; past this many matches
  * the newest records come first instead. */
-#define RANK_MAX 2000
+#define RANK_MAX 500
 
 /* True when match has at most RANK_MAX matches: FTS5 hands rowids in
  * order, so counting stops early. */

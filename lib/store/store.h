@@ -132,7 +132,7 @@ typedef struct tg_search_hit {
 typedef int (*tg_search_cb)(void *ctx, const tg_search_hit *hit);
 /* Calls cb with the best hits, exact matches first, then records found
  * through near spellings of the query's names (one edit away in the name
- * key). A query matching over 2,000 records is not ranked: the newest
+ * key). A query matching over 500 records is not ranked: the newest
  * records come first and their score is 0. EINVAL for a query with no
  * words. */
 int tg_search(tg_store *st, const tg_search_opts *o, tg_search_cb cb, void *ctx, tg_error *err);

@@ -28,7 +28,9 @@ expect_in "$T/out" '"leaf_index": 1'
 expect_status 0 tg ledger checkpoint
 snap "$T/good.db"
 # Names never reach the leaves.
-expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM tlog_leaf WHERE hex(doc_mac) LIKE '%' AND uid LIKE '%Асель%'")" 0
+sqlite3 "$DB" "SELECT * FROM tlog_leaf" >"$T/leaves"
+[ -s "$T/leaves" ] || fail "no ledger leaves"
+expect_not_in "$T/leaves" "Асель"
 
 # A rewritten entry is named.
 sqlite3 "$DB" "DROP TRIGGER change_append_only_u; UPDATE change SET doc = replace(doc, 'Асель', 'Айгүл') WHERE seq = 1;"
