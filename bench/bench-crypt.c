@@ -17,10 +17,6 @@
 #include "io/io.h"
 #include "store/store.h"
 
-static const char *const given[] = {"Нұрсұлтан", "Ерлан", "Асель", "Дәурен", "Айгүл",
-                                    "Сергей", "Бауыржан", "Гүлнар", "Мұрат", "Ольга"};
-static const char *const family[] = {"Исаев", "Сәрсенбаев", "Ахметова", "Қасымов", "Жұмабаева",
-                                     "Петров", "Омаров", "Нұрланова", "Тоқаев", "Ким"};
 static const char *const queries[] = {"Nursultan Isayev", "Erlan Sarsenbaev", "Asel Akhmetova",
                                       "Dauren Kasymov", "Aigul Zhumabayeva", "пытки",
                                       "Bauyrzhan Omarov", "задержание", "Murat Tokayev", "Kim"};
@@ -62,8 +58,7 @@ static void run(const char *path, bool encrypt, int n, int q, double t[3])
 	if (tg_store_begin(st, &err))
 		bench_die("begin", err.msg);
 	for (int i = 0; i < n; i++) {
-		snprintf(name, sizeof name, "%s %s", given[i % 10], family[(i / 10) % 10]);
-		snprintf(bd, sizeof bd, "19%02d-%02d-%02d", 50 + i % 50, 1 + i % 12, 1 + i % 28);
+		bench_person(i, name, sizeof name, bd);
 		json_t *p = json_pack("{s:[{s:s}], s:s, s:s}", "names", "text", name, "sex",
 		                      i % 7 ? "male" : "female", "birth_date", bd);
 		if (tg_record_create(st, "person", p, uid, &err))

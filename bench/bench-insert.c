@@ -19,11 +19,6 @@
 #include "bench.h"
 #include "store/store.h"
 
-static const char *const given[] = {"Нұрсұлтан", "Ерлан", "Асель", "Дәурен", "Айгүл",
-                                    "Сергей", "Бауыржан", "Гүлнар", "Мұрат", "Ольга"};
-static const char *const family[] = {"Исаев", "Сәрсенбаев", "Ахметова", "Қасымов", "Жұмабаева",
-                                     "Петров", "Омаров", "Нұрланова", "Тоқаев", "Ким"};
-
 static void remove_db(const char *path)
 {
 	char side[512];
@@ -51,16 +46,6 @@ static void fresh_db(const char *path, char place_uid[TG_UUID_LEN])
 	tg_store_close(st);
 }
 
-static void full_name(int i, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s %s", given[i % 10], family[(i / 10) % 10]);
-}
-
-static void birth(int i, char *buf, size_t n)
-{
-	snprintf(buf, n, "19%02d-%02d-%02d", 50 + i % 50, 1 + i % 12, 1 + i % 28);
-}
-
 static double run_library(const char *path, int n)
 {
 	char place[TG_UUID_LEN];
@@ -74,8 +59,7 @@ static double run_library(const char *path, int n)
 	if (tg_store_begin(st, &err))
 		bench_die("begin", err.msg);
 	for (int i = 0; i < n; i++) {
-		full_name(i, name, sizeof name);
-		birth(i, bd, sizeof bd);
+		bench_person(i, name, sizeof name, bd);
 		json_t *person = json_pack("{s:[{s:s, s:s, s:s}], s:s, s:s, s:s}", "names", "text", name,
 		                           "role", "full", "lang", "kk", "sex", i % 7 ? "male" : "female",
 		                           "birth_date", bd, "residence", place);
@@ -135,8 +119,7 @@ static double run_raw(const char *path, int n)
 	double t0 = bench_now();
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	for (int i = 0; i < n; i++) {
-		full_name(i, name, sizeof name);
-		birth(i, bd, sizeof bd);
+		bench_person(i, name, sizeof name, bd);
 		tg_uuid7(pu);
 		tg_uuid7(au);
 		sqlite3_bind_text(rec, 1, pu, -1, SQLITE_STATIC);

@@ -30,6 +30,17 @@ double bench_median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+static const char *const given[] = {"Нұрсұлтан", "Ерлан", "Асель", "Дәурен", "Айгүл",
+                                    "Сергей", "Бауыржан", "Гүлнар", "Мұрат", "Ольга"};
+static const char *const family[] = {"Исаев", "Сәрсенбаев", "Ахметова", "Қасымов", "Жұмабаева",
+                                     "Петров", "Омаров", "Нұрланова", "Тоқаев", "Ким"};
+
+void bench_person(int i, char *name, size_t name_len, char birth[16])
+{
+	snprintf(name, name_len, "%s %s", given[i % 10], family[(i / 10) % 10]);
+	snprintf(birth, 16, "19%02d-%02d-%02d", 50 + i % 50, 1 + i % 12, 1 + i % 28);
+}
+
 double bench_quantile(double *v, int n, double p)
 {
 	qsort(v, (size_t)n, sizeof *v, cmp_double);
