@@ -36,7 +36,8 @@ static const struct cli_cmd commands[] = {
 	{"history", cmd_history, N_("show the versions of a record and what changed"), N_("ID")},
 	{"export", cmd_export, N_("export the database as JSON"),
 	 N_("[--format json] [--out FILE]")},
-	{"import", cmd_import, N_("import a JSON export"), N_("FILE|-")},
+	{"import", cmd_import, N_("import a JSON export, or a victim list as raw records"),
+	 N_("FILE|- | FILE --list NAME --map MAPPING.json [--format csv|tsv|json] [--lang kk|ru|en]")},
 	{"vocab", cmd_vocab, N_("list vocabularies and terms, or add a term"),
 	 N_("[VOCABULARY] | add VOCABULARY CODE --en LABEL [--kk LABEL] [--ru LABEL]"
 	    " [--parent CODE]")},
@@ -294,9 +295,15 @@ static int take_globals(struct cli *c, const char **lang, const char **translit,
                         const char **fd, int *argc, char **argv)
 {
 	int out = 1;
+	const char *cmd = NULL;
 	for (int i = 1; i < *argc; i++) {
 		const char *a = argv[i];
 		const char **dest = NULL;
+		/* After "import", --lang is the language of the list imported. */
+		if (cmd && !strcmp(cmd, "import") && !strcmp(a, "--lang")) {
+			argv[out++] = argv[i];
+			continue;
+		}
 		if (!strcmp(a, "--")) {
 			while (i < *argc)
 				argv[out++] = argv[i++];
@@ -323,8 +330,11 @@ static int take_globals(struct cli *c, const char **lang, const char **translit,
 				*dest = a + len + 1;
 			}
 		}
-		if (!dest)
+		if (!dest) {
+			if (!cmd && a[0] != '-')
+				cmd = a;
 			argv[out++] = argv[i];
+		}
 	}
 	*argc = out;
 	argv[out] = NULL;

@@ -31,4 +31,35 @@ int tg_io_export_json(tg_store *st, FILE *out, tg_error *err);
 int tg_io_import_json(tg_store *st, const char *path, tg_progress_fn progress, void *ctx,
                       tg_error *err);
 
+/* Import of a victim list (CSV, TSV or JSON) as immutable raw records. */
+typedef struct tg_list_import {
+	const char *path;     /* the list file, "-" for standard input */
+	const char *list;     /* the list's name: title of the source made for it */
+	const char *map_path; /* mapping JSON: standard field -> column name */
+	const char *format;   /* "csv", "tsv" or "json"; NULL: from the extension */
+	const char *lang;     /* language of the list: kk, ru, en or NULL */
+} tg_list_import;
+
+typedef struct tg_list_report {
+	char list_uid[TG_UUID_LEN]; /* the source made for the list */
+	long long rows;
+	/* Values kept only as written (in the record's extra fields). */
+	long long bad_dates, bad_ages, bad_sexes, bad_iins;
+} tg_list_report;
+
+/*
+ * Reads the list whole and, in one transaction, makes a source for it
+ * (its note names the file and its SHA-256) and one raw record per data
+ * row: the mapped standard fields (id, full_name, family, given,
+ * patronymic, birth_date, age, sex, iin, place, death_date, note)
+ * standardised, every other column kept as a free field. A partial date,
+ * age, sex or IIN that cannot be read is kept as written and counted in
+ * rep; an IIN is checked against its check digit. Malformed CSV or JSON,
+ * a mapping naming an unknown field or a missing column, or a list name
+ * already imported is an error naming the file, line and field; nothing
+ * is imported then.
+ */
+int tg_io_import_list(tg_store *st, const tg_list_import *o, tg_list_report *rep,
+                      tg_progress_fn progress, void *ctx, tg_error *err);
+
 #endif

@@ -155,6 +155,18 @@ static const char *const migrations[] = {
 	"  evidence TEXT NOT NULL REFERENCES evidence(uid), action TEXT NOT NULL, by TEXT, at TEXT,"
 	"  note TEXT, confidentiality TEXT NOT NULL, deleted TEXT, deleted_reason TEXT);"
 	"CREATE INDEX custody_evidence ON custody (evidence);",
+
+	/* 5: raw records of imported lists: immutable rows, each tied to its
+	 * list (a source), for record linkage. */
+	"CREATE TABLE raw_record (id INTEGER PRIMARY KEY, list TEXT NOT NULL REFERENCES source(uid),"
+	"  row INTEGER NOT NULL, rec_id TEXT, full_name TEXT, family TEXT, given TEXT,"
+	"  patronymic TEXT, birth_date TEXT, birth_date_approx INTEGER, age INTEGER, sex TEXT,"
+	"  iin TEXT, iin_valid INTEGER, place TEXT, death_date TEXT, note TEXT, extra TEXT,"
+	"  UNIQUE (list, row));"
+	"CREATE TRIGGER raw_record_immutable_u BEFORE UPDATE ON raw_record"
+	"  BEGIN SELECT RAISE(ABORT, 'raw records are immutable'); END;"
+	"CREATE TRIGGER raw_record_immutable_d BEFORE DELETE ON raw_record"
+	"  BEGIN SELECT RAISE(ABORT, 'raw records are immutable'); END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -529,3 +529,60 @@ int tg_record_refs(tg_store *st, const char *entity, const char *field, const ch
 	sqlite3_finalize(s);
 	return rc;
 }
+
+int tg_raw_insert(tg_store *st, const tg_raw_record *r, tg_error *err)
+{
+	sqlite3_stmt *s = tg_store_stmt(st,
+		"INSERT INTO raw_record (list, row, rec_id, full_name, family, given, patronymic,"
+		" birth_date, birth_date_approx, age, sex, iin, iin_valid, place, death_date, note, extra)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+	if (!s)
+		return TG_EDB;
+	const char *text[] = {r->list, NULL, r->rec_id, r->full_name, r->family, r->given,
+	                      r->patronymic, r->birth_date};
+	for (int i = 0; i < 8; i++)
+		if (i != 1)
+			sqlite3_bind_text(s, i + 1, text[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, r->row);
+	sqlite3_bind_int(s, 9, r->birth_approx);
+	if (r->age >= 0)
+		sqlite3_bind_int(s, 10, r->age);
+	sqlite3_bind_text(s, 11, r->sex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 12, r->iin, -1, SQLITE_STATIC);
+	if (r->iin)
+		sqlite3_bind_int(s, 13, r->iin_valid);
+	sqlite3_bind_text(s, 14, r->place, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 15, r->death_date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 16, r->note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 17, r->extra, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+	sqlite3_reset(s);
+	return rc;
+}
+
+long long tg_raw_count(tg_store *st, const char *list)
+{
+	sqlite3_stmt *s = tg_store_stmt(st, list ? "SELECT count(*) FROM raw_record WHERE list = ?"
+	                                         : "SELECT count(*) FROM raw_record", NULL);
+	if (!s)
+		return -1;
+	if (list)
+		sqlite3_bind_text(s, 1, list, -1, SQLITE_STATIC);
+	long long n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	sqlite3_reset(s);
+	return n;
+}
+
+int tg_store_find_source(tg_store *st, const char *title, char uid[TG_UUID_LEN])
+{
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT uid FROM source WHERE title = ? AND deleted IS NULL"
+	                                    " ORDER BY uid LIMIT 1", NULL);
+	if (!s)
+		return 0;
+	sqlite3_bind_text(s, 1, title, -1, SQLITE_STATIC);
+	int found = sqlite3_step(s) == SQLITE_ROW;
+	if (found)
+		snprintf(uid, TG_UUID_LEN, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	return found;
+}

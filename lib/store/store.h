@@ -171,6 +171,26 @@ int tg_store_vault_key(tg_store *st, uint8_t out[32], tg_error *err);
 int tg_record_refs(tg_store *st, const char *entity, const char *field, const char *uid,
                    tg_record_cb cb, void *ctx, tg_error *err);
 
+/* A row of an imported list, standardised (raw text where a value could
+ * not be read: extra keeps every column as written, as a JSON object). */
+typedef struct tg_raw_record {
+	const char *list; /* the list's source id */
+	long row;         /* data row number in the file, from 1 */
+	const char *rec_id, *full_name, *family, *given, *patronymic;
+	const char *birth_date; /* canonical partial date, or NULL */
+	bool birth_approx;
+	int age; /* -1 when not given */
+	const char *sex, *iin;
+	bool iin_valid;
+	const char *place, *death_date, *note, *extra;
+} tg_raw_record;
+/* Appends a raw record. Raw records are never changed or removed. */
+int tg_raw_insert(tg_store *st, const tg_raw_record *r, tg_error *err);
+/* Raw records of a list (every list when NULL). */
+long long tg_raw_count(tg_store *st, const char *list);
+/* The id of the live source titled title, if any: 1 and uid filled, else 0. */
+int tg_store_find_source(tg_store *st, const char *title, char uid[TG_UUID_LEN]);
+
 /* Remembers that every change so far is in a backup or full export. */
 int tg_store_note_backup(tg_store *st, tg_error *err);
 /* Change entries made since the last noted backup (all, if none). */
