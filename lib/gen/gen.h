@@ -35,8 +35,4 @@ int tg_gen_founding(tg_store *st, tg_error *err);
 int tg_gen_lists(const tg_gen_opts *o, const char *dir, tg_progress_fn progress, void *ctx,
                  tg_error *err);
 
-/* Whether iin is a well-formed Kazakhstan IIN: 12 digits, a possible
- * month and day, a century/sex digit 1..6 and a matching check digit. */
-bool tg_gen_iin_valid(const char *iin);
-
 #endif

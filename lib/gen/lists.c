@@ -205,7 +205,7 @@ static void fmt_gov(const gen_pools *p, const gen_person *w, tg_rng *r, gen_reco
 				memcpy(bad, w->iin, 13);
 				int at = (int)tg_rng_below(r, 12);
 				bad[at] = (char)('0' + (bad[at] - '0' + 1 + (int)tg_rng_below(r, 9)) % 10);
-			} while (tg_gen_iin_valid(bad));
+			} while (tg_iin_valid(bad));
 			tg_strbuf_reset(&rec->col[4]);
 			tg_strbuf_adds(&rec->col[4], bad);
 		}

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen/gen.h"
 #include "io/io-int.h"
 #include "text/text.h"
 
@@ -154,7 +153,7 @@ static int insert_row(struct import *im, long row_no, struct row *r)
 				iin[n++] = *p;
 		iin[n] = '\0';
 		rec.iin = iin;
-		rec.iin_valid = tg_gen_iin_valid(iin);
+		rec.iin_valid = tg_iin_valid(iin);
 		rep->bad_iins += !rec.iin_valid;
 	}
 	rec.rec_id = r->v[F_ID];

@@ -142,6 +142,13 @@ uint32_t tg_rng_below(tg_rng *r, uint32_t n);
 /* Uniform in [0, 1). */
 double tg_rng_unit(tg_rng *r);
 
+/* Kazakhstan's 12-digit individual identification number (IIN): true when
+ * it has the form of one (date of birth, century and sex digit) and its
+ * check digit agrees. */
+bool tg_iin_valid(const char *iin);
+/* The check digit of the first 11 digits of d, or -1 when no IIN has them. */
+int tg_iin_check_digit(const char *d);
+
 /* Called now and then during long operations; what is a short untranslated
  * stage name ("persons", "records", ...). May be NULL where accepted. */
 typedef void (*tg_progress_fn)(void *ctx, const char *what, uint64_t done, uint64_t total);
