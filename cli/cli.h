@@ -49,6 +49,10 @@ void cli_progress(void *ctx, const char *what, uint64_t done, uint64_t total);
 void cli_progress_done(void);
 /* Prints a JSON value to stdout, indented. */
 void cli_print_json(const json_t *v);
+/* Unlinks a database and everything beside it: WAL, shared memory,
+ * journal, checkpoint, key file and evidence vault (quick-delete shreds the
+ * key first; demo --force replaces a database). */
+void cli_remove_db(const char *db);
 /* Creates the parent directory of path if missing. */
 int cli_make_parent(const char *path, tg_error *err);
 

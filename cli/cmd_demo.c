@@ -54,12 +54,7 @@ CLI_CMD(demo)
 			fprintf(stderr, _("tergeu demo: %s exists; use --force to replace it\n"), c->db);
 			return tg_error_exit_status(TG_EEXIST);
 		}
-		static const char *const suffix[] = {"", "-wal", "-shm"};
-		char path[4096];
-		for (int i = 0; i < 3; i++) {
-			snprintf(path, sizeof path, "%s%s", c->db, suffix[i]);
-			unlink(path);
-		}
+		cli_remove_db(c->db);
 	}
 	tg_store *st;
 	if ((rc = cli_open(c, TG_OPEN_CREATE, &st)))

@@ -3,42 +3,12 @@
  * afterwards, even with the right passphrase; then the database files are
  * unlinked. Without --force it first opens the database and refuses when
  * changes exist that no export has captured. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-
-static void unlink_side(const char *db, const char *suffix)
-{
-	tg_strbuf sb = TG_STRBUF_INIT;
-	tg_strbuf_addf(&sb, "%s%s", db, suffix);
-	unlink(sb.buf);
-	tg_strbuf_release(&sb);
-}
-
-/* The evidence blobs: ciphertext under the shredded key, unlinked too. */
-static void remove_vault(const char *db)
-{
-	tg_strbuf dir = TG_STRBUF_INIT;
-	tg_strbuf_addf(&dir, "%s-vault", db);
-	DIR *d = opendir(dir.buf);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		tg_strbuf path = TG_STRBUF_INIT;
-		tg_strbuf_addf(&path, "%s/%s", dir.buf, e->d_name);
-		unlink(path.buf);
-		tg_strbuf_release(&path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir.buf);
-	tg_strbuf_release(&dir);
-}
 
 CLI_CMD(quick_delete)
 {
@@ -65,10 +35,7 @@ CLI_CMD(quick_delete)
 	int rc = CLI_OK;
 	if (encrypted && tg_keys_quick_delete(key_path, c->db, NULL, &err))
 		rc = cli_fail(&err);
-	static const char *const sides[] = {"", "-wal", "-shm", "-journal", "-checkpoint"};
-	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++)
-		unlink_side(c->db, sides[i]);
-	remove_vault(c->db);
+	cli_remove_db(c->db);
 	if (!rc && !encrypted)
 		fprintf(stderr, _("tergeu: %s was not encrypted: its files are unlinked, but their"
 		                  " contents may be recoverable from the disk\n"),

@@ -3,6 +3,7 @@
  * subcommand shares.  A subcommand parses its options and calls the
  * library; nothing here is logic the web server would also need.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -138,6 +139,33 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, _("\n(see 'tergeu %s --help')\n"), cmd);
 	return CLI_USAGE;
+}
+
+void cli_remove_db(const char *db)
+{
+	static const char *const sides[] = {"", "-wal", "-shm", "-journal", "-checkpoint", ".key"};
+	tg_strbuf path = TG_STRBUF_INIT;
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		tg_strbuf_reset(&path);
+		tg_strbuf_addf(&path, "%s%s", db, sides[i]);
+		unlink(path.buf);
+	}
+	tg_strbuf_reset(&path);
+	tg_strbuf_addf(&path, "%s-vault", db);
+	DIR *d = opendir(path.buf);
+	size_t base = path.len;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		path.len = base;
+		tg_strbuf_addf(&path, "/%s", e->d_name);
+		unlink(path.buf);
+	}
+	if (d)
+		closedir(d);
+	path.buf[base] = '\0';
+	rmdir(path.buf);
+	tg_strbuf_release(&path);
 }
 
 int cli_make_parent(const char *path, tg_error *err)

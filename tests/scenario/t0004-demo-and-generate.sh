@@ -8,6 +8,11 @@ expect_in "$T/out" "person"
 expect_in "$T/out" "Torture"
 expect_status 4 tg demo --size 300  # exists: needs --force
 expect_in "$T/err" "--force"
+# --force replaces an encrypted database whole, key file included.
+tg --db "$T/enc.db" init >/dev/null
+expect_status 0 tg --db "$T/enc.db" demo --force --size 50
+[ ! -e "$T/enc.db.key" ] || fail "demo --force left the old key file"
+expect_status 0 tg --db "$T/enc.db" summary
 
 expect_status 0 tg list person --text "Нұрсұлтан Исаев"
 expect_in "$T/out" "Нұрсұлтан Исаев"
