@@ -100,6 +100,13 @@ CLI_CMD(quick_delete);
 CLI_CMD(evidence);
 CLI_CMD(namekey);
 CLI_CMD(translit);
+CLI_CMD(link);
+CLI_CMD(review);
+/* A raw record named by its number or LIST:RECORD_ID (list title, id in
+ * the list): 0, or prints an error naming param and returns 3. */
+int cli_raw_id(tg_store *st, const char *param, const char *arg, long long *id);
+/* A pair's score explanation (tg_link_explain) for people. */
+void cli_print_explanation(const json_t *x);
 /* Prints an error and returns exit status 4 unless the n args are valid
  * UTF-8 (cmd_translit.c). */
 int cli_check_utf8(const char *cmd, int n, char **args);

@@ -54,6 +54,12 @@ static const struct cli_cmd commands[] = {
 	    " export ID --out FILE | verify [ID|--all]")},
 	{"ledger", cmd_ledger, N_("sign checkpoints of the tamper-evident ledger, verify it, prove entries"),
 	 N_("checkpoint [--out FILE] | verify [--checkpoint FILE] | prove ID | key")},
+	{"link", cmd_link, N_("find the same person across imported lists (record linkage)"),
+	 N_("[--upper P] [--lower P] [--block-cap N] [--threads N] [--seed N]"
+	    " [--clusters-out FILE.csv] | --explain RECORD RECORD")},
+	{"review", cmd_review, N_("review the pairs linkage could not decide"),
+	 N_("[--json] | --decide RECORD RECORD link|not-link [--note TEXT] | --decisions"
+	    " | --undo DECISION")},
 	{"name-key", cmd_namekey, N_("print the name keys shared by the spellings of names"),
 	 N_("[--all] NAME...")},
 	{"translit", cmd_translit, N_("transliterate names between Cyrillic and Latin schemes"),

@@ -73,6 +73,33 @@ static int write_entry(void *ctx, const gen_record *r)
 	return ferror(w->list.f) || ferror(w->truth->f) ? TG_EIO : 0;
 }
 
+/* The mapping of each list's columns to the standard fields, for
+ * tergeu import --map: written as map-<name>.json beside the list. */
+static const char *const mappings[GEN_NLISTS] = {
+	"\"id\": \"id\", \"full_name\": \"full_name\", \"birth_date\": \"birth_date\","
+	" \"sex\": \"sex\", \"iin\": \"iin\", \"place\": \"place\","
+	" \"death_date\": \"death_date\"",
+	"\"id\": \"id\", \"family\": \"family\", \"given\": \"given\","
+	" \"patronymic\": \"patronymic\", \"birth_date\": \"birth_date\", \"age\": \"age\","
+	" \"sex\": \"sex\", \"place\": \"place\", \"event_date\": \"date\", \"note\": \"note\"",
+	"\"id\": \"id\", \"full_name\": \"name\", \"birth_date\": \"birth_year\","
+	" \"sex\": \"sex\", \"place\": \"city\", \"event_date\": \"detained\"",
+	"\"id\": \"id\", \"full_name\": \"name\", \"age\": \"age\", \"place\": \"city\","
+	" \"event_date\": \"date\"",
+};
+
+static int write_mapping(int list, const char *dir, tg_error *err)
+{
+	char name[64];
+	out_file map;
+	snprintf(name, sizeof name, "map-%s.json", gen_lists[list].name);
+	int rc = out_open(&map, dir, name, err);
+	if (rc)
+		return rc;
+	fprintf(map.f, "{%s, \"list_type\": \"%s\"}\n", mappings[list], gen_lists[list].source_type);
+	return out_close(&map, 0, err);
+}
+
 static int write_list(const gen_pools *p, const tg_gen_opts *o, int list, const char *dir,
                       out_file *truth, tg_progress_fn progress, void *ctx, tg_error *err)
 {
@@ -147,7 +174,8 @@ int tg_gen_lists(const tg_gen_opts *opts, const char *dir, tg_progress_fn progre
 	if (!(rc = out_open(&truth, dir, "truth.csv", err))) {
 		fputs("list,record_id,person_id\n", truth.f);
 		for (int l = 0; l < o.nlists && !rc; l++)
-			rc = write_list(p, &o, l, dir, &truth, progress, ctx, err);
+			if (!(rc = write_list(p, &o, l, dir, &truth, progress, ctx, err)))
+				rc = write_mapping(l, dir, err);
 		rc = out_close(&truth, rc, err);
 	}
 	if (!rc)

@@ -30,7 +30,8 @@ int tg_gen_demo(tg_store *st, const tg_gen_opts *o, tg_progress_fn progress, voi
 int tg_gen_founding(tg_store *st, tg_error *err);
 
 /* Writes the source lists as CSV files list-<name>.csv into dir (created
- * if missing) plus truth.csv (list,record_id,person_id), without a
+ * if missing), the mapping of each for tergeu import (map-<name>.json),
+ * truth.csv (list,record_id,person_id) and population.csv, without a
  * database. The same seed and size give the same files byte for byte. */
 int tg_gen_lists(const tg_gen_opts *o, const char *dir, tg_progress_fn progress, void *ctx,
                  tg_error *err);

@@ -62,4 +62,8 @@ typedef struct tg_list_report {
 int tg_io_import_list(tg_store *st, const tg_list_import *o, tg_list_report *rep,
                       tg_progress_fn progress, void *ctx, tg_error *err);
 
+/* Writes list,record_id,person_id for every raw record (the persons of
+ * the last linkage run) to path, atomically; *rows gets the line count. */
+int tg_io_write_clusters(tg_store *st, const char *path, long long *rows, tg_error *err);
+
 #endif

@@ -12,10 +12,10 @@
 #include "text/text.h"
 
 enum field { F_ID, F_FULL, F_FAMILY, F_GIVEN, F_PATRONYMIC, F_BIRTH, F_AGE, F_SEX, F_IIN,
-             F_PLACE, F_DEATH, F_NOTE, F_COUNT };
+             F_PLACE, F_DEATH, F_EVENT, F_NOTE, F_COUNT };
 static const char *const field_names[F_COUNT] = {
 	"id", "full_name", "family", "given", "patronymic", "birth_date", "age", "sex", "iin",
-	"place", "death_date", "note"};
+	"place", "death_date", "event_date", "note"};
 
 struct import {
 	const tg_list_import *o;
@@ -62,7 +62,7 @@ static int read_mapping(struct import *im)
 			f++;
 		if (f == F_COUNT)
 			rc = map_error(im, key, _("%s is not a standard field (id, full_name, family, given,"
-			                          " patronymic, birth_date, age, sex, iin, place, death_date,"
+			                          " patronymic, birth_date, age, sex, iin, place, death_date, event_date,"
 			                          " note, list_type)"), key);
 		else if (!json_is_string(v))
 			rc = map_error(im, key, _("%s: give the column name as a string"), key);
@@ -130,6 +130,16 @@ static int insert_row(struct import *im, long row_no, struct row *r)
 		} else {
 			tg_pdate_format(&d, death, sizeof death, true);
 			rec.death_date = death;
+		}
+	}
+	char event[16] = "";
+	if ((raw = r->v[F_EVENT])) {
+		if (tg_pdate_parse(raw, &d, NULL)) {
+			rep->bad_dates++;
+			json_object_set_new(r->extra, "event_date", json_string(raw));
+		} else {
+			tg_pdate_format(&d, event, sizeof event, true);
+			rec.event_date = event;
 		}
 	}
 	if ((raw = r->v[F_AGE])) {

@@ -336,8 +336,12 @@ int tg_ledger_open(tg_store *st, tg_error *err)
 		rc = backfill(st, err);
 	if (!rc)
 		rc = tg_store_exec(st, "COMMIT", err);
-	if (rc)
+	if (rc) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		/* A page that failed authentication is the cause to name. */
+		if (st->vfs_path && tg_cryptvfs_error(st->vfs_path, SQLITE_IOERR_AUTH, err))
+			rc = err ? err->code : TG_EINTEGRITY;
+	}
 	return rc ? rc : tg_ledger_check_rollback(st, err);
 }
 

@@ -167,6 +167,23 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'raw records are immutable'); END;"
 	"CREATE TRIGGER raw_record_immutable_d BEFORE DELETE ON raw_record"
 	"  BEGIN SELECT RAISE(ABORT, 'raw records are immutable'); END;",
+
+	/* 6: record linkage: reviewers' decisions (undone, never deleted),
+	 * the runs, the current persons (clusters of raw records) and the
+	 * review queue of the last run. */
+	"ALTER TABLE raw_record ADD COLUMN event_date TEXT;"
+	"CREATE TABLE link_decision (uid TEXT PRIMARY KEY,"
+	"  a INTEGER NOT NULL REFERENCES raw_record(id), b INTEGER NOT NULL REFERENCES raw_record(id),"
+	"  decision TEXT NOT NULL CHECK (decision IN ('link', 'not_link')), note TEXT,"
+	"  actor TEXT NOT NULL, at TEXT NOT NULL, undone TEXT, undone_by TEXT);"
+	"CREATE INDEX link_decision_pair ON link_decision (a, b);"
+	"CREATE TABLE link_run (uid TEXT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+	"  params TEXT NOT NULL, report TEXT NOT NULL, clusters_sha256 TEXT NOT NULL);"
+	"CREATE TABLE link_member (raw INTEGER PRIMARY KEY REFERENCES raw_record(id),"
+	"  person TEXT NOT NULL);"
+	"CREATE INDEX link_member_person ON link_member (person);"
+	"CREATE TABLE link_review (pos INTEGER PRIMARY KEY, a INTEGER NOT NULL REFERENCES raw_record(id),"
+	"  b INTEGER NOT NULL REFERENCES raw_record(id), prob REAL NOT NULL, explain TEXT NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

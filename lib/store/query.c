@@ -534,8 +534,8 @@ int tg_raw_insert(tg_store *st, const tg_raw_record *r, tg_error *err)
 {
 	sqlite3_stmt *s = tg_store_stmt(st,
 		"INSERT INTO raw_record (list, row, rec_id, full_name, family, given, patronymic,"
-		" birth_date, birth_date_approx, age, sex, iin, iin_valid, place, death_date, note, extra)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		" birth_date, birth_date_approx, age, sex, iin, iin_valid, place, death_date, note, extra,"
+		" event_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (!s)
 		return TG_EDB;
 	const char *text[] = {r->list, NULL, r->rec_id, r->full_name, r->family, r->given,
@@ -555,9 +555,87 @@ int tg_raw_insert(tg_store *st, const tg_raw_record *r, tg_error *err)
 	sqlite3_bind_text(s, 15, r->death_date, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 16, r->note, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 17, r->extra, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 18, r->event_date, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
 	return rc;
+}
+
+#define RAW_SELECT \
+	"SELECT r.id, r.list, s.title, s.language, r.row, r.rec_id, r.full_name, r.family," \
+	" r.given, r.patronymic, r.birth_date, r.birth_date_approx, r.age, r.sex, r.iin," \
+	" r.iin_valid, r.place, r.death_date, r.note, r.extra, r.event_date" \
+	" FROM raw_record r JOIN source s ON s.uid = r.list"
+
+static void raw_from_row(sqlite3_stmt *s, tg_raw_record *r)
+{
+	const char *t[21];
+	for (int i = 0; i < 21; i++)
+		t[i] = (const char *)sqlite3_column_text(s, i);
+	*r = (tg_raw_record){.id = sqlite3_column_int64(s, 0), .list = t[1], .list_title = t[2],
+	                     .list_lang = t[3], .row = (long)sqlite3_column_int64(s, 4),
+	                     .rec_id = t[5], .full_name = t[6], .family = t[7], .given = t[8],
+	                     .patronymic = t[9], .birth_date = t[10],
+	                     .birth_approx = sqlite3_column_int(s, 11),
+	                     .age = sqlite3_column_type(s, 12) == SQLITE_NULL
+	                                ? -1 : sqlite3_column_int(s, 12),
+	                     .sex = t[13], .iin = t[14], .iin_valid = sqlite3_column_int(s, 15),
+	                     .place = t[16], .death_date = t[17], .note = t[18], .extra = t[19],
+	                     .event_date = t[20]};
+}
+
+int tg_raw_each(tg_store *st, int (*cb)(void *ctx, const tg_raw_record *r), void *ctx,
+                tg_error *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, RAW_SELECT " ORDER BY r.id", -1, &s, NULL))
+		return tg_store_dberr(st, err);
+	int rc = 0, step;
+	tg_raw_record r;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		raw_from_row(s, &r);
+		rc = cb(ctx, &r);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int tg_raw_get(tg_store *st, long long id, int (*cb)(void *ctx, const tg_raw_record *r),
+               void *ctx, tg_error *err)
+{
+	sqlite3_stmt *s = tg_store_stmt(st, RAW_SELECT " WHERE r.id = ?", err);
+	if (!s)
+		return TG_EDB;
+	sqlite3_bind_int64(s, 1, id);
+	int rc, step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		tg_raw_record r;
+		raw_from_row(s, &r);
+		rc = cb(ctx, &r);
+	} else {
+		rc = step == SQLITE_DONE
+		         ? tg_error_set(err, TG_ENOTFOUND, NULL, _("no raw record %lld"), id)
+		         : tg_store_dberr(st, err);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+long long tg_raw_find(tg_store *st, const char *list_title, const char *rec_id)
+{
+	sqlite3_stmt *s = tg_store_stmt(st,
+		"SELECT r.id FROM raw_record r JOIN source s ON s.uid = r.list"
+		" WHERE s.title = ? AND r.rec_id = ? AND s.deleted IS NULL ORDER BY r.id LIMIT 1", NULL);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, list_title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, rec_id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(s);
+	long long id = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : step == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(s);
+	return id;
 }
 
 long long tg_raw_count(tg_store *st, const char *list)

@@ -183,13 +183,98 @@ typedef struct tg_raw_record {
 	const char *sex, *iin;
 	bool iin_valid;
 	const char *place, *death_date, *note, *extra;
+	const char *event_date; /* what the age refers to */
+	/* filled when reading: */
+	long long id;
+	const char *list_title, *list_lang;
 } tg_raw_record;
 /* Appends a raw record. Raw records are never changed or removed. */
 int tg_raw_insert(tg_store *st, const tg_raw_record *r, tg_error *err);
+/* Calls cb with every raw record, in id order (list_title and list_lang
+ * filled; pointers valid during the call). Stops at a nonzero return. */
+int tg_raw_each(tg_store *st, int (*cb)(void *ctx, const tg_raw_record *r), void *ctx,
+                tg_error *err);
+/* One raw record by id; ENOTFOUND if there is none. */
+int tg_raw_get(tg_store *st, long long id, int (*cb)(void *ctx, const tg_raw_record *r),
+               void *ctx, tg_error *err);
+/* The raw record of list (its title) with rec_id (its id in the list):
+ * its id, 0 if there is none, -1 on a database error. */
+long long tg_raw_find(tg_store *st, const char *list_title, const char *rec_id);
 /* Raw records of a list (every list when NULL). */
 long long tg_raw_count(tg_store *st, const char *list);
 /* The id of the live source titled title, if any: 1 and uid filled, else 0. */
 int tg_store_find_source(tg_store *st, const char *title, char uid[TG_UUID_LEN]);
+
+/* ---- record linkage: decisions, persons, the review queue ---- */
+
+/* A reviewer's decision that two raw records are (link) or are not the
+ * same person. Decisions are undone, never deleted. */
+typedef struct tg_link_decision {
+	const char *uid;
+	long long a, b;
+	bool link;
+	const char *note, *actor, *at, *undone;
+} tg_link_decision;
+/* Records a decision (a change entry in the ledger like any record);
+ * EREF if a raw record does not exist, EINVAL if a == b, EEXIST if the
+ * pair already has a live decision. */
+int tg_linkdb_decide(tg_store *st, long long a, long long b, bool link, const char *note,
+                     char uid_out[TG_UUID_LEN], tg_error *err);
+/* Undoes decision uid (a change entry too); ENOTFOUND, or EDELETED when
+ * it was already undone. */
+int tg_linkdb_undo(tg_store *st, const char *uid, tg_error *err);
+/* Calls cb with each decision, oldest first; undone ones only if
+ * with_undone. */
+int tg_linkdb_decisions(tg_store *st, bool with_undone,
+                        int (*cb)(void *ctx, const tg_link_decision *d), void *ctx,
+                        tg_error *err);
+
+/* The persons of the last linkage run: cb(raw id, person id) in raw id
+ * order. */
+int tg_linkdb_members(tg_store *st, int (*cb)(void *ctx, long long raw, const char *person),
+                      void *ctx, tg_error *err);
+
+/* The person raw record raw belongs to after the last run: 1 and out
+ * filled, 0 if none, -1 on a database error. */
+int tg_linkdb_person_of(tg_store *st, long long raw, char out[TG_UUID_LEN]);
+
+/* A linkage run's results, replacing the last run's persons and review
+ * queue in one transaction, with a change entry naming the run, its
+ * parameters and the SHA-256 of its raw,person lines. */
+typedef struct tg_linkdb_run {
+	size_t n; /* every raw record */
+	const long long *raw;
+	const char *const *person;
+	size_t nreview;
+	const long long *review_a, *review_b;
+	const double *review_prob;
+	const char *const *review_explain; /* JSON */
+	const char *params, *report;       /* JSON */
+} tg_linkdb_run;
+int tg_linkdb_save(tg_store *st, const tg_linkdb_run *run, char uid_out[TG_UUID_LEN],
+                   tg_error *err);
+/* The last run: {"id", "at", "actor", "params", "report", "clusters_sha256"},
+ * or NULL if there has been none. New reference. */
+json_t *tg_linkdb_last_run(tg_store *st);
+
+/* Every raw record with the person it belongs to (NULL if it came in
+ * after the last run): its list's title, its id in the list (its row when
+ * it has none), in import order. */
+int tg_linkdb_clusters(tg_store *st,
+                       int (*cb)(void *ctx, const char *list, const char *rec_id,
+                                 const char *person),
+                       void *ctx, tg_error *err);
+
+/* The review queue of the last run, best first, without the pairs
+ * decided since. */
+typedef struct tg_review_item {
+	long pos;
+	long long a, b;
+	double prob;
+	const char *explain; /* JSON */
+} tg_review_item;
+int tg_linkdb_review(tg_store *st, int (*cb)(void *ctx, const tg_review_item *it), void *ctx,
+                     tg_error *err);
 
 /* Remembers that every change so far is in a backup or full export. */
 int tg_store_note_backup(tg_store *st, tg_error *err);

@@ -1,0 +1,444 @@
+/*
+ * The linker's handle and its run: standardised records in, clusters,
+ * a review queue and a report out.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "link/link-int.h"
+
+tg_link *tg_link_new(void)
+{
+	tg_link *lk = calloc(1, sizeof *lk);
+	if (!lk)
+		abort();
+	lk_gazetteer_load(lk);
+	lk_model_default(lk);
+	return lk;
+}
+
+void tg_link_free(tg_link *lk)
+{
+	if (!lk)
+		return;
+	free(lk->rec);
+	lk_intern_free(&lk->keys);
+	lk_intern_free(&lk->places);
+	free(lk->gaz_place);
+	free(lk->gaz_region);
+	free(lk->cons);
+	free(lk->cluster);
+	free(lk->review);
+	free(lk->by_id_sorted);
+	json_decref(lk->report);
+	free(lk);
+}
+
+void tg_link_add(tg_link *lk, const tg_link_input *in)
+{
+	if (lk->n == lk->cap) {
+		lk->cap = lk->cap ? lk->cap * 2 : 4096;
+		if (!(lk->rec = realloc(lk->rec, lk->cap * sizeof *lk->rec)))
+			abort();
+	}
+	lk_standardise(lk, in, &lk->rec[lk->n++]);
+	free(lk->by_id_sorted);
+	lk->by_id_sorted = NULL;
+}
+
+size_t tg_link_size(const tg_link *lk)
+{
+	return lk->n;
+}
+
+static const tg_link *sort_lk;
+static int by_id(const void *a, const void *b)
+{
+	long long x = sort_lk->rec[*(const uint32_t *)a].id, y = sort_lk->rec[*(const uint32_t *)b].id;
+	return (x > y) - (x < y);
+}
+
+long tg_link_find(const tg_link *lk, long long id)
+{
+	tg_link *w = (tg_link *)lk;
+	if (!w->by_id_sorted && lk->n) {
+		if (!(w->by_id_sorted = malloc(lk->n * sizeof *w->by_id_sorted)))
+			abort();
+		for (size_t i = 0; i < lk->n; i++)
+			w->by_id_sorted[i] = (uint32_t)i;
+		sort_lk = lk;
+		qsort(w->by_id_sorted, lk->n, sizeof *w->by_id_sorted, by_id);
+	}
+	size_t lo = 0, hi = lk->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		long long v = lk->rec[lk->by_id_sorted[mid]].id;
+		if (v == id)
+			return (long)lk->by_id_sorted[mid];
+		if (v < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+void tg_link_constrain(tg_link *lk, long long a, long long b, bool must_link)
+{
+	if (lk->ncons == lk->capcons) {
+		lk->capcons = lk->capcons ? lk->capcons * 2 : 16;
+		if (!(lk->cons = realloc(lk->cons, lk->capcons * sizeof *lk->cons)))
+			abort();
+	}
+	lk->cons[lk->ncons++] = (struct lk_constraint){a, b, must_link};
+}
+
+void lk_pairs_push(lk_pairs *p, uint32_t a, uint32_t b, uint32_t pat)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 65536;
+		if (!(p->v = realloc(p->v, p->cap * sizeof *p->v)))
+			abort();
+	}
+	p->v[p->n++] = (lk_pair){a, b, pat};
+}
+
+struct thread_arg {
+	void (*fn)(void *, int, int);
+	void *ctx;
+	int t, nt;
+};
+
+static void *thread_main(void *p)
+{
+	struct thread_arg *a = p;
+	a->fn(a->ctx, a->t, a->nt);
+	return NULL;
+}
+
+void lk_parallel(int nthreads, void (*fn)(void *ctx, int t, int nthreads), void *ctx)
+{
+	if (nthreads <= 1) {
+		fn(ctx, 0, 1);
+		return;
+	}
+	pthread_t th[64];
+	struct thread_arg arg[64];
+	if (nthreads > 64)
+		nthreads = 64;
+	for (int t = 0; t < nthreads; t++) {
+		arg[t] = (struct thread_arg){fn, ctx, t, nthreads};
+		if (t && pthread_create(&th[t], NULL, thread_main, &arg[t]))
+			abort();
+	}
+	thread_main(&arg[0]);
+	for (int t = 1; t < nthreads; t++)
+		pthread_join(th[t], NULL);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct scoring {
+	const tg_link *lk;
+	const lk_pairs *pairs;
+	float *prob;
+};
+
+static void score(void *ctx, int t, int nt)
+{
+	struct scoring *s = ctx;
+	size_t n = s->pairs->n, from = n * (size_t)t / (size_t)nt, to = n * (size_t)(t + 1) / (size_t)nt;
+	int level[NCMP];
+	for (size_t k = from; k < to; k++) {
+		const lk_pair *p = &s->pairs->v[k];
+		lk_unpattern(p->pat, level);
+		s->prob[k] = (float)lk_probability(s->lk, &s->lk->rec[p->a], &s->lk->rec[p->b], level);
+	}
+}
+
+/* Links and review items best first; ties by record order, so that runs
+ * are reproducible whatever the threads did. */
+static const float *sort_prob;
+static const lk_pair *sort_pairs;
+static int by_prob(const void *x, const void *y)
+{
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	if (sort_prob[i] != sort_prob[j])
+		return sort_prob[i] > sort_prob[j] ? -1 : 1;
+	const lk_pair *a = &sort_pairs[i], *b = &sort_pairs[j];
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return (a->b > b->b) - (a->b < b->b);
+}
+
+static bool decided(const tg_link *lk, uint32_t a, uint32_t b)
+{
+	long long x = lk->rec[a].id, y = lk->rec[b].id;
+	for (size_t k = 0; k < lk->ncons; k++)
+		if ((lk->cons[k].a == x && lk->cons[k].b == y) ||
+		    (lk->cons[k].a == y && lk->cons[k].b == x))
+			return true;
+	return false;
+}
+
+static json_t *model_json(const lk_model *m)
+{
+	json_t *cmps = json_array();
+	for (int c = 0; c < NCMP; c++) {
+		json_t *levels = json_array();
+		for (int l = 0; l < lk_comparisons[c].nlevels; l++)
+			json_array_append_new(levels, json_pack("{s:s, s:f, s:f, s:f}",
+				"label", _(lk_comparisons[c].levels[l]), "m", m->m[c][l], "u", m->u[c][l],
+				"weight", log2(m->m[c][l] / m->u[c][l])));
+		json_array_append_new(cmps, json_pack("{s:s, s:o}", "name", lk_comparisons[c].name,
+		                                      "levels", levels));
+	}
+	return cmps;
+}
+
+int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
+{
+	tg_link_opts opt = {.upper = 0.95, .lower = 0.5, .block_cap = 300, .seed = 1,
+	                    .u_pairs = 2000000, .em_iterations = 100};
+	if (o) {
+		opt.progress = o->progress;
+		opt.progress_ctx = o->progress_ctx;
+		if (o->upper > 0)
+			opt.upper = o->upper;
+		if (o->lower > 0)
+			opt.lower = o->lower;
+		if (o->block_cap > 0)
+			opt.block_cap = o->block_cap;
+		if (o->threads > 0)
+			opt.threads = o->threads;
+		if (o->seed)
+			opt.seed = o->seed;
+		if (o->u_pairs > 0)
+			opt.u_pairs = o->u_pairs;
+		if (o->em_iterations > 0)
+			opt.em_iterations = o->em_iterations;
+	}
+	if (!(opt.upper > opt.lower && opt.upper < 1 && opt.lower > 0))
+		return tg_error_set(err, TG_EINVAL, "threshold",
+		                    _("the thresholds must satisfy 0 < lower < upper < 1"));
+	if (!opt.threads) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		opt.threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+	}
+	if (lk->n >= UINT32_MAX)
+		return tg_error_set(err, TG_EINVAL, NULL, _("too many records to link"));
+	tg_progress_fn progress = opt.progress;
+	void *pctx = opt.progress_ctx;
+	json_t *timings = json_object(), *rules = json_array();
+	double t0 = now(), t;
+
+	lk_model_default(lk);
+	tg_link_find(lk, 0); /* builds the id index before threads read records */
+	if (progress)
+		progress(pctx, _("random pairs"), 0, 1);
+	t = now();
+	lk_estimate_u(lk, opt.u_pairs, opt.seed, opt.threads);
+	json_object_set_new(timings, "u", json_real(now() - t));
+
+	t = now();
+	uint32_t npat = lk_npatterns();
+	uint64_t *counts = calloc((size_t)NRULES * npat, sizeof *counts);
+	lk_pairs pairs = {0};
+	if (!counts)
+		abort();
+	lk_block_compare(lk, opt.threads, opt.block_cap, &pairs, counts, rules, progress, pctx);
+	double compare_time = now() - t;
+	json_object_set_new(timings, "blocking_and_comparison", json_real(compare_time));
+
+	if (progress)
+		progress(pctx, _("training"), 0, 1);
+	t = now();
+	lk_em(lk, counts, opt.em_iterations);
+	size_t distinct = 0;
+	for (uint32_t p = 0; p < npat; p++) {
+		uint64_t c = 0;
+		for (int r = 0; r < NRULES; r++)
+			c += counts[(size_t)r * npat + p];
+		distinct += c > 0;
+	}
+	free(counts);
+	json_object_set_new(timings, "em", json_real(now() - t));
+
+	if (progress)
+		progress(pctx, _("scoring"), 0, 1);
+	t = now();
+	float *prob = malloc((pairs.n ? pairs.n : 1) * sizeof *prob);
+	if (!prob)
+		abort();
+	struct scoring sc = {lk, &pairs, prob};
+	lk_parallel(opt.threads, score, &sc);
+	size_t nlinks = 0, nband = 0;
+	for (size_t k = 0; k < pairs.n; k++) {
+		nlinks += prob[k] >= opt.upper;
+		nband += prob[k] >= opt.lower && prob[k] < opt.upper;
+	}
+	size_t *order = malloc((nlinks + nband + 1) * sizeof *order);
+	if (!order)
+		abort();
+	size_t at = 0;
+	for (size_t k = 0; k < pairs.n; k++)
+		if (prob[k] >= opt.lower)
+			order[at++] = k;
+	sort_prob = prob;
+	sort_pairs = pairs.v;
+	qsort(order, at, sizeof *order, by_prob);
+	lk_pair *links = malloc((nlinks + 1) * sizeof *links);
+	if (!links)
+		abort();
+	for (size_t k = 0; k < nlinks; k++)
+		links[k] = pairs.v[order[k]];
+	json_object_set_new(timings, "scoring", json_real(now() - t));
+
+	if (progress)
+		progress(pctx, _("clustering"), 0, 1);
+	t = now();
+	long refused[5] = {0};
+	lk_cluster(lk, links, nlinks, refused);
+	free(links);
+	free(lk->review);
+	lk->review = malloc((nband + 1) * sizeof *lk->review);
+	if (!lk->review)
+		abort();
+	lk->nreview = 0;
+	for (size_t k = nlinks; k < at; k++) {
+		const lk_pair *p = &pairs.v[order[k]];
+		if (lk->cluster[p->a] == lk->cluster[p->b] || decided(lk, p->a, p->b))
+			continue;
+		lk->review[lk->nreview++] = (struct lk_review){p->a, p->b, prob[order[k]]};
+	}
+	free(order);
+	free(prob);
+	size_t clusters = 0;
+	for (size_t i = 0; i < lk->n; i++)
+		clusters += lk->cluster[i] == i;
+	json_object_set_new(timings, "clustering", json_real(now() - t));
+	json_object_set_new(timings, "total", json_real(now() - t0));
+	json_t *em = json_pack("{s:i, s:f, s:f, s:b}", "iterations", lk->model.iterations,
+	                       "lambda", lk->model.lambda, "blocked_lambda", lk->model.blocked_lambda,
+	                       "converged", lk->model.converged);
+
+	json_decref(lk->report);
+	lk->report = json_pack("{s:I, s:I, s:o, s:I, s:I, s:f, s:I, s:o, s:o,"
+	                       " s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:o, s:o}",
+		"records", (json_int_t)lk->n, "clusters", (json_int_t)clusters,
+		"blocking", rules, "pairs", (json_int_t)pairs.n,
+		"patterns", (json_int_t)distinct,
+		"comparisons_per_second_per_thread",
+		compare_time > 0 ? (double)pairs.n / compare_time / opt.threads : 0.0,
+		"random_pairs", (json_int_t)opt.u_pairs,
+		"em", em,
+		"comparisons", model_json(&lk->model),
+		"links", (json_int_t)nlinks,
+		"refused_unions", "iin", (json_int_t)refused[0], "birth_date", (json_int_t)refused[1],
+		"sex", (json_int_t)refused[2], "patronymic", (json_int_t)refused[3],
+		"decision", (json_int_t)refused[4],
+		"review", (json_int_t)lk->nreview,
+		"params", json_pack("{s:f, s:f, s:i, s:i, s:I, s:I, s:i}", "upper", opt.upper,
+		                    "lower", opt.lower, "block_cap", opt.block_cap, "threads", opt.threads,
+		                    "seed", (json_int_t)opt.seed, "random_pairs", (json_int_t)opt.u_pairs,
+		                    "em_iterations", opt.em_iterations),
+		"timings", timings);
+	free(pairs.v);
+	return 0;
+}
+
+size_t tg_link_cluster(const tg_link *lk, size_t i)
+{
+	return lk->cluster ? lk->cluster[i] : i;
+}
+
+size_t tg_link_review_count(const tg_link *lk)
+{
+	return lk->nreview;
+}
+
+void tg_link_review_at(const tg_link *lk, size_t k, size_t *a, size_t *b, double *prob)
+{
+	*a = lk->review[k].a;
+	*b = lk->review[k].b;
+	*prob = lk->review[k].p;
+}
+
+json_t *tg_link_report(const tg_link *lk)
+{
+	return lk->report ? json_deep_copy(lk->report) : json_object();
+}
+
+json_t *tg_link_explain(const tg_link *lk, size_t i, size_t j)
+{
+	const lrec *a = &lk->rec[i], *b = &lk->rec[j];
+	int level[NCMP];
+	lk_compare(&lk->keys, a, b, level);
+	json_t *cmps = json_array();
+	double lambda = lk->model.lambda, prior = log2(lambda / (1 - lambda)), total = prior;
+	for (int c = 0; c < NCMP; c++) {
+		int l = level[c];
+		if (l < 0) {
+			json_array_append_new(cmps, json_pack("{s:s, s:n, s:s, s:f}", "name",
+				lk_comparisons[c].name, "level", "label", _("missing on one side"),
+				"weight", 0.0));
+			continue;
+		}
+		double w = lk_weight(lk, a, b, c, l);
+		total += w;
+		json_array_append_new(cmps, json_pack("{s:s, s:i, s:s, s:f, s:f, s:f}",
+			"name", lk_comparisons[c].name, "level", l, "label", _(lk_comparisons[c].levels[l]),
+			"m", lk->model.m[c][l], "u", lk->model.u[c][l], "weight", w));
+	}
+	int kind = lk_conflict_kind(&lk->keys, a, b);
+	const char *decision = NULL;
+	for (size_t k = 0; k < lk->ncons; k++)
+		if ((lk->cons[k].a == a->id && lk->cons[k].b == b->id) ||
+		    (lk->cons[k].a == b->id && lk->cons[k].b == a->id)) {
+			decision = lk->cons[k].must ? "link" : "not_link";
+			if (!lk->cons[k].must)
+				kind = LK_CONFLICT_DECIDED;
+		}
+	const char *why = lk_conflict_name(kind);
+	json_t *out = json_pack("{s:I, s:I, s:o, s:f, s:f, s:f, s:b, s:b}",
+		"a", a->id, "b", b->id, "comparisons", cmps, "prior", prior, "total", total,
+		"probability", 1 / (1 + exp2(-total)), "trained", lk->model.trained,
+		"same_cluster", lk->cluster && lk->cluster[i] == lk->cluster[j]);
+	json_object_set_new(out, "cannot_link", why ? json_string(_(why)) : json_null());
+	json_object_set_new(out, "decision", decision ? json_string(decision) : json_null());
+	return out;
+}
+
+int tg_link_set_model(tg_link *lk, const json_t *report)
+{
+	json_t *cmps = json_object_get(report, "comparisons");
+	double lambda = json_number_value(json_object_get(json_object_get(report, "em"), "lambda"));
+	if (json_array_size(cmps) != NCMP || !(lambda > 0 && lambda < 1))
+		return TG_EINVAL;
+	lk_model m = lk->model;
+	for (int c = 0; c < NCMP; c++) {
+		json_t *levels = json_object_get(json_array_get(cmps, (size_t)c), "levels");
+		if ((int)json_array_size(levels) != lk_comparisons[c].nlevels)
+			return TG_EINVAL;
+		for (int l = 0; l < lk_comparisons[c].nlevels; l++) {
+			json_t *lv = json_array_get(levels, (size_t)l);
+			m.m[c][l] = json_number_value(json_object_get(lv, "m"));
+			m.u[c][l] = json_number_value(json_object_get(lv, "u"));
+			if (!(m.m[c][l] > 0 && m.u[c][l] > 0))
+				return TG_EINVAL;
+		}
+	}
+	m.lambda = lambda;
+	m.trained = true;
+	lk->model = m;
+	return 0;
+}

@@ -1,0 +1,353 @@
+/*
+ * Record linkage in the database: reviewers' decisions (each a change
+ * entry in the ledger, undone rather than deleted), the persons of the
+ * last run as a raw record -> person table, the runs themselves and the
+ * review queue.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store-int.h"
+
+static int decision_json(tg_store *st, const char *uid, char **out, tg_error *err)
+{
+	sqlite3_stmt *s = tg_store_stmt(st,
+		"SELECT a, b, decision, note, undone, undone_by FROM link_decision WHERE uid = ?", err);
+	if (!s)
+		return TG_EDB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	int rc = TG_OK;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *doc = json_pack("{s:s, s:I, s:I, s:s}", "id", uid,
+			"a", (json_int_t)sqlite3_column_int64(s, 0),
+			"b", (json_int_t)sqlite3_column_int64(s, 1),
+			"decision", (const char *)sqlite3_column_text(s, 2));
+		const char *note = (const char *)sqlite3_column_text(s, 3);
+		const char *undone = (const char *)sqlite3_column_text(s, 4);
+		if (note)
+			json_object_set_new(doc, "note", json_string(note));
+		if (undone) {
+			json_object_set_new(doc, "undone", json_string(undone));
+			json_object_set_new(doc, "undone_by",
+			                    json_string((const char *)sqlite3_column_text(s, 5)));
+		}
+		*out = tg_model_canonical(doc);
+		json_decref(doc);
+	} else {
+		rc = tg_error_set(err, TG_ENOTFOUND, "id", _("no linkage decision %s"), uid);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+static bool raw_exists(tg_store *st, long long id)
+{
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM raw_record WHERE id = ?", NULL);
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, id);
+	bool found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return found;
+}
+
+static int live_decision(tg_store *st, long long a, long long b)
+{
+	sqlite3_stmt *s = tg_store_stmt(st,
+		"SELECT 1 FROM link_decision WHERE undone IS NULL AND"
+		" ((a = ?1 AND b = ?2) OR (a = ?2 AND b = ?1))", NULL);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	int found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return found;
+}
+
+int tg_linkdb_decide(tg_store *st, long long a, long long b, bool link, const char *note,
+                     char uid_out[TG_UUID_LEN], tg_error *err)
+{
+	if (a == b)
+		return tg_error_set(err, TG_EINVAL, "b", _("a record cannot be decided against itself"));
+	for (int i = 0; i < 2; i++)
+		if (!raw_exists(st, i ? b : a))
+			return tg_error_set(err, TG_EREF, i ? "b" : "a", _("no raw record %lld"),
+			                    i ? b : a);
+	if (live_decision(st, a, b) > 0)
+		return tg_error_set(err, TG_EEXIST, NULL,
+		                    _("records %lld and %lld already have a decision; undo it first"),
+		                    a, b);
+	char uid[TG_UUID_LEN], now[TG_TIME_LEN];
+	tg_uuid7(uid);
+	tg_now_utc(now);
+	int rc = tg_store_enter(st, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = tg_store_stmt(st,
+		"INSERT INTO link_decision (uid, a, b, decision, note, actor, at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)", err);
+	if (!s)
+		return tg_store_leave(st, TG_EDB, err);
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, a);
+	sqlite3_bind_int64(s, 3, b);
+	sqlite3_bind_text(s, 4, link ? "link" : "not_link", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, st->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+	sqlite3_reset(s);
+	char *doc = NULL;
+	if (!rc)
+		rc = decision_json(st, uid, &doc, err);
+	if (!rc)
+		rc = tg_store_log(st, "link_decision", uid, "create", doc, note, err);
+	free(doc);
+	rc = tg_store_leave(st, rc, err);
+	if (!rc && uid_out)
+		memcpy(uid_out, uid, TG_UUID_LEN);
+	return rc;
+}
+
+int tg_linkdb_undo(tg_store *st, const char *uid, tg_error *err)
+{
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT undone FROM link_decision WHERE uid = ?", err);
+	if (!s)
+		return TG_EDB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	int step = sqlite3_step(s);
+	bool undone = step == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
+	sqlite3_reset(s);
+	if (step != SQLITE_ROW)
+		return tg_error_set(err, TG_ENOTFOUND, "id", _("no linkage decision %s"), uid);
+	if (undone)
+		return tg_error_set(err, TG_EDELETED, "id", _("decision %s is already undone"), uid);
+	char now[TG_TIME_LEN];
+	tg_now_utc(now);
+	int rc = tg_store_enter(st, err);
+	if (rc)
+		return rc;
+	s = tg_store_stmt(st, "UPDATE link_decision SET undone = ?, undone_by = ? WHERE uid = ?",
+	                  err);
+	if (!s)
+		return tg_store_leave(st, TG_EDB, err);
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, st->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, uid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+	sqlite3_reset(s);
+	char *doc = NULL;
+	if (!rc)
+		rc = decision_json(st, uid, &doc, err);
+	if (!rc)
+		rc = tg_store_log(st, "link_decision", uid, "update", doc, NULL, err);
+	free(doc);
+	return tg_store_leave(st, rc, err);
+}
+
+int tg_linkdb_decisions(tg_store *st, bool with_undone,
+                        int (*cb)(void *ctx, const tg_link_decision *d), void *ctx,
+                        tg_error *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT uid, a, b, decision, note, actor, at, undone FROM link_decision"
+	                       " WHERE ? OR undone IS NULL ORDER BY at, uid", -1, &s, NULL))
+		return tg_store_dberr(st, err);
+	sqlite3_bind_int(s, 1, with_undone);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		tg_link_decision d = {
+			.uid = (const char *)sqlite3_column_text(s, 0),
+			.a = sqlite3_column_int64(s, 1), .b = sqlite3_column_int64(s, 2),
+			.link = !strcmp((const char *)sqlite3_column_text(s, 3), "link"),
+			.note = (const char *)sqlite3_column_text(s, 4),
+			.actor = (const char *)sqlite3_column_text(s, 5),
+			.at = (const char *)sqlite3_column_text(s, 6),
+			.undone = (const char *)sqlite3_column_text(s, 7)};
+		rc = cb(ctx, &d);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int tg_linkdb_members(tg_store *st, int (*cb)(void *ctx, long long raw, const char *person),
+                      void *ctx, tg_error *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT raw, person FROM link_member ORDER BY raw", -1, &s,
+	                       NULL))
+		return tg_store_dberr(st, err);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = cb(ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1));
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int save_rows(tg_store *st, const tg_linkdb_run *run, const char *uid, tg_error *err)
+{
+	int rc = tg_store_exec(st, "DELETE FROM link_member; DELETE FROM link_review;", err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = tg_store_stmt(st, "INSERT INTO link_member (raw, person) VALUES (?, ?)",
+	                                err);
+	if (!s)
+		return TG_EDB;
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	for (size_t i = 0; i < run->n && !rc; i++) {
+		sqlite3_bind_int64(s, 1, run->raw[i]);
+		sqlite3_bind_text(s, 2, run->person[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+		sqlite3_reset(s);
+		char line[96];
+		int len = snprintf(line, sizeof line, "%lld,%s\n", run->raw[i], run->person[i]);
+		crypto_hash_sha256_update(&h, (const unsigned char *)line, (unsigned long long)len);
+	}
+	s = rc ? NULL : tg_store_stmt(st,
+		"INSERT INTO link_review (pos, a, b, prob, explain) VALUES (?, ?, ?, ?, ?)", err);
+	if (!rc && !s)
+		rc = TG_EDB;
+	for (size_t k = 0; k < run->nreview && !rc; k++) {
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)k + 1);
+		sqlite3_bind_int64(s, 2, run->review_a[k]);
+		sqlite3_bind_int64(s, 3, run->review_b[k]);
+		sqlite3_bind_double(s, 4, run->review_prob[k]);
+		sqlite3_bind_text(s, 5, run->review_explain[k], -1, SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+		sqlite3_reset(s);
+	}
+	if (rc)
+		return rc;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1], now[TG_TIME_LEN];
+	crypto_hash_sha256_final(&h, digest);
+	sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+	tg_now_utc(now);
+	s = tg_store_stmt(st, "INSERT INTO link_run (uid, at, actor, params, report, clusters_sha256)"
+	                      " VALUES (?, ?, ?, ?, ?, ?)", err);
+	if (!s)
+		return TG_EDB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, st->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, run->params, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, run->report, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, hex, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+	sqlite3_reset(s);
+	if (rc)
+		return rc;
+	json_t *doc = json_pack("{s:s, s:o, s:I, s:I, s:s}", "id", uid,
+		"params", json_loads(run->params, 0, NULL), "records", (json_int_t)run->n,
+		"review", (json_int_t)run->nreview, "clusters_sha256", hex);
+	char *text = tg_model_canonical(doc);
+	json_decref(doc);
+	rc = tg_store_log(st, "link_run", uid, "create", text, NULL, err);
+	free(text);
+	return rc;
+}
+
+int tg_linkdb_save(tg_store *st, const tg_linkdb_run *run, char uid_out[TG_UUID_LEN],
+                   tg_error *err)
+{
+	char uid[TG_UUID_LEN];
+	tg_uuid7(uid);
+	int rc = tg_store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = save_rows(st, run, uid, err);
+	if (rc) {
+		tg_store_rollback(st);
+		return rc;
+	}
+	rc = tg_store_commit(st, err);
+	if (!rc && uid_out)
+		memcpy(uid_out, uid, TG_UUID_LEN);
+	return rc;
+}
+
+json_t *tg_linkdb_last_run(tg_store *st)
+{
+	sqlite3_stmt *s = tg_store_stmt(st,
+		"SELECT uid, at, actor, params, report, clusters_sha256 FROM link_run"
+		" ORDER BY at DESC, uid DESC LIMIT 1", NULL);
+	if (!s)
+		return NULL;
+	json_t *out = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}",
+			"id", (const char *)sqlite3_column_text(s, 0),
+			"at", (const char *)sqlite3_column_text(s, 1),
+			"actor", (const char *)sqlite3_column_text(s, 2),
+			"params", json_loads((const char *)sqlite3_column_text(s, 3), 0, NULL),
+			"report", json_loads((const char *)sqlite3_column_text(s, 4), 0, NULL),
+			"clusters_sha256", (const char *)sqlite3_column_text(s, 5));
+	sqlite3_reset(s);
+	return out;
+}
+
+int tg_linkdb_review(tg_store *st, int (*cb)(void *ctx, const tg_review_item *it), void *ctx,
+                     tg_error *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT pos, a, b, prob, explain FROM link_review r WHERE NOT EXISTS"
+	                       " (SELECT 1 FROM link_decision d WHERE d.undone IS NULL AND"
+	                       "  ((d.a = r.a AND d.b = r.b) OR (d.a = r.b AND d.b = r.a)))"
+	                       " ORDER BY pos", -1, &s, NULL))
+		return tg_store_dberr(st, err);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		tg_review_item it = {.pos = (long)sqlite3_column_int64(s, 0),
+		                     .a = sqlite3_column_int64(s, 1), .b = sqlite3_column_int64(s, 2),
+		                     .prob = sqlite3_column_double(s, 3),
+		                     .explain = (const char *)sqlite3_column_text(s, 4)};
+		rc = cb(ctx, &it);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int tg_linkdb_clusters(tg_store *st,
+                       int (*cb)(void *ctx, const char *list, const char *rec_id,
+                                 const char *person),
+                       void *ctx, tg_error *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT s.title, coalesce(r.rec_id, r.row), m.person FROM raw_record r"
+	                       " JOIN source s ON s.uid = r.list LEFT JOIN link_member m ON m.raw = r.id"
+	                       " ORDER BY r.id", -1, &s, NULL))
+		return tg_store_dberr(st, err);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = cb(ctx, (const char *)sqlite3_column_text(s, 0),
+		        (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2));
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int tg_linkdb_person_of(tg_store *st, long long raw, char out[TG_UUID_LEN])
+{
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT person FROM link_member WHERE raw = ?", NULL);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, raw);
+	int found = sqlite3_step(s) == SQLITE_ROW;
+	if (found)
+		snprintf(out, TG_UUID_LEN, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	return found;
+}
