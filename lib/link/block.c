@@ -278,7 +278,8 @@ void lk_block_compare(tg_link *lk, int nthreads, int cap, lk_pairs *out, uint64_
 		abort();
 	out->n = out->cap = 0;
 	for (int t = 0; t < nthreads; t++) {
-		memcpy(out->v + out->n, tp[t].v, tp[t].n * sizeof *tp[t].v);
+		if (tp[t].n)
+			memcpy(out->v + out->n, tp[t].v, tp[t].n * sizeof *tp[t].v);
 		out->n += tp[t].n;
 		free(tp[t].v);
 		for (size_t p = 0; p < (size_t)NRULES * npat; p++)
