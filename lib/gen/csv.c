@@ -13,22 +13,7 @@
 #include <sys/stat.h>
 
 #include "gen/population.h"
-
-static void csv_field(FILE *f, const char *s, bool last)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-	fputc(last ? '\n' : ',', f);
-}
+#include "io/io.h"
 
 typedef struct out_file {
 	FILE *f;
@@ -68,7 +53,7 @@ static int write_entry(void *ctx, const gen_record *r)
 {
 	list_writer *w = ctx;
 	for (int c = 0; c < w->info->ncolumns; c++)
-		csv_field(w->list.f, tg_strbuf_str(&r->col[c]), c == w->info->ncolumns - 1);
+		tg_csv_write_field(w->list.f, tg_strbuf_str(&r->col[c]), c == w->info->ncolumns - 1);
 	fprintf(w->truth->f, "%s,%u,%u\n", w->info->name, r->no, r->person->index + 1);
 	return ferror(w->list.f) || ferror(w->truth->f) ? TG_EIO : 0;
 }
@@ -110,7 +95,7 @@ static int write_list(const gen_pools *p, const tg_gen_opts *o, int list, const 
 	if (rc)
 		return rc;
 	for (int c = 0; c < w.info->ncolumns; c++)
-		csv_field(w.list.f, w.info->columns[c], c == w.info->ncolumns - 1);
+		tg_csv_write_field(w.list.f, w.info->columns[c], c == w.info->ncolumns - 1);
 	rc = gen_list_walk(p, o, list, write_entry, &w, progress, ctx);
 	if (rc)
 		rc = tg_error_set(err, rc, w.list.path, _("write failed: %s"), strerror(errno));

@@ -10,23 +10,6 @@
 
 #include "io/io-int.h"
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 struct out {
 	FILE *f;
 	long long rows;
@@ -35,12 +18,9 @@ struct out {
 static int line(void *ctx, const char *list, const char *rec_id, const char *person)
 {
 	struct out *o = ctx;
-	csv_field(o->f, list);
-	fputc(',', o->f);
-	csv_field(o->f, rec_id);
-	fputc(',', o->f);
-	csv_field(o->f, person);
-	fputc('\n', o->f);
+	tg_csv_write_field(o->f, list, false);
+	tg_csv_write_field(o->f, rec_id, false);
+	tg_csv_write_field(o->f, person, true);
 	o->rows++;
 	return 0;
 }

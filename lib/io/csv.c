@@ -97,3 +97,19 @@ int tg_csv_row(tg_csv *c, tg_error *err)
 	}
 	return 1;
 }
+
+void tg_csv_write_field(FILE *f, const char *s, bool last)
+{
+	if (s && strpbrk(s, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else if (s) {
+		fputs(s, f);
+	}
+	fputc(last ? '\n' : ',', f);
+}

@@ -66,4 +66,9 @@ int tg_io_import_list(tg_store *st, const tg_list_import *o, tg_list_report *rep
  * the last linkage run) to path, atomically; *rows gets the line count. */
 int tg_io_write_clusters(tg_store *st, const char *path, long long *rows, tg_error *err);
 
+/* Writes one CSV field (RFC 4180: quoted when it holds a comma, quote or
+ * line break, quotes doubled; NULL is empty) and then a comma, or a line
+ * feed after the last field of a row. */
+void tg_csv_write_field(FILE *f, const char *s, bool last);
+
 #endif

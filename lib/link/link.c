@@ -55,10 +55,10 @@ size_t tg_link_size(const tg_link *lk)
 	return lk->n;
 }
 
-static const tg_link *sort_lk;
-static int by_id(const void *a, const void *b)
+static int by_id(const void *a, const void *b, void *ctx)
 {
-	long long x = sort_lk->rec[*(const uint32_t *)a].id, y = sort_lk->rec[*(const uint32_t *)b].id;
+	const tg_link *lk = ctx;
+	long long x = lk->rec[*(const uint32_t *)a].id, y = lk->rec[*(const uint32_t *)b].id;
 	return (x > y) - (x < y);
 }
 
@@ -70,8 +70,7 @@ long tg_link_find(const tg_link *lk, long long id)
 			abort();
 		for (size_t i = 0; i < lk->n; i++)
 			w->by_id_sorted[i] = (uint32_t)i;
-		sort_lk = lk;
-		qsort(w->by_id_sorted, lk->n, sizeof *w->by_id_sorted, by_id);
+		qsort_r(w->by_id_sorted, lk->n, sizeof *w->by_id_sorted, by_id, w);
 	}
 	size_t lo = 0, hi = lk->n;
 	while (lo < hi) {
@@ -167,14 +166,18 @@ static void score(void *ctx, int t, int nt)
 
 /* Links and review items best first; ties by record order, so that runs
  * are reproducible whatever the threads did. */
-static const float *sort_prob;
-static const lk_pair *sort_pairs;
-static int by_prob(const void *x, const void *y)
+struct scored {
+	const float *prob;
+	const lk_pair *pairs;
+};
+
+static int by_prob(const void *x, const void *y, void *ctx)
 {
+	const struct scored *sc = ctx;
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	if (sort_prob[i] != sort_prob[j])
-		return sort_prob[i] > sort_prob[j] ? -1 : 1;
-	const lk_pair *a = &sort_pairs[i], *b = &sort_pairs[j];
+	if (sc->prob[i] != sc->prob[j])
+		return sc->prob[i] > sc->prob[j] ? -1 : 1;
+	const lk_pair *a = &sc->pairs[i], *b = &sc->pairs[j];
 	if (a->a != b->a)
 		return a->a < b->a ? -1 : 1;
 	return (a->b > b->b) - (a->b < b->b);
@@ -293,9 +296,7 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 	for (size_t k = 0; k < pairs.n; k++)
 		if (prob[k] >= opt.lower)
 			order[at++] = k;
-	sort_prob = prob;
-	sort_pairs = pairs.v;
-	qsort(order, at, sizeof *order, by_prob);
+	qsort_r(order, at, sizeof *order, by_prob, &(struct scored){prob, pairs.v});
 	lk_pair *links = malloc((nlinks + 1) * sizeof *links);
 	if (!links)
 		abort();

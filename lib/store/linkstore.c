@@ -41,6 +41,22 @@ static int decision_json(tg_store *st, const char *uid, char **out, tg_error *er
 	return rc;
 }
 
+/* Runs the bound statement s that writes decision uid, then its change
+ * entry, and leaves the write (entered by the caller). */
+static int write_decision(tg_store *st, sqlite3_stmt *s, const char *uid, const char *op,
+                          const char *note, tg_error *err)
+{
+	int rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+	sqlite3_reset(s);
+	char *doc = NULL;
+	if (!rc)
+		rc = decision_json(st, uid, &doc, err);
+	if (!rc)
+		rc = tg_store_log(st, "link_decision", uid, op, doc, note, err);
+	free(doc);
+	return tg_store_leave(st, rc, err);
+}
+
 static bool raw_exists(tg_store *st, long long id)
 {
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM raw_record WHERE id = ?", NULL);
@@ -97,15 +113,7 @@ int tg_linkdb_decide(tg_store *st, long long a, long long b, bool link, const ch
 	sqlite3_bind_text(s, 5, note, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, st->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
-	sqlite3_reset(s);
-	char *doc = NULL;
-	if (!rc)
-		rc = decision_json(st, uid, &doc, err);
-	if (!rc)
-		rc = tg_store_log(st, "link_decision", uid, "create", doc, note, err);
-	free(doc);
-	rc = tg_store_leave(st, rc, err);
+	rc = write_decision(st, s, uid, "create", note, err);
 	if (!rc && uid_out)
 		memcpy(uid_out, uid, TG_UUID_LEN);
 	return rc;
@@ -136,15 +144,7 @@ int tg_linkdb_undo(tg_store *st, const char *uid, tg_error *err)
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, st->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, uid, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
-	sqlite3_reset(s);
-	char *doc = NULL;
-	if (!rc)
-		rc = decision_json(st, uid, &doc, err);
-	if (!rc)
-		rc = tg_store_log(st, "link_decision", uid, "update", doc, NULL, err);
-	free(doc);
-	return tg_store_leave(st, rc, err);
+	return write_decision(st, s, uid, "update", NULL, err);
 }
 
 int tg_linkdb_decisions(tg_store *st, bool with_undone,
