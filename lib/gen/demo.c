@@ -141,10 +141,13 @@ int gen_demo_unit(gen_demo *d, int city, int kind, const char **uid)
 	return rc ? rc : subordinate(d, kind, id);
 }
 
-/* Collects who appears in which list under which spelling. */
+/* Collects who appears in which list under which spelling; the demo keeps
+ * one entry per person and list, not a list's duplicates. */
 static int note_appearance(void *ctx, const gen_record *r)
 {
 	gen_appearance *a = ctx;
+	if (r->duplicate)
+		return 0;
 	a += (size_t)r->person->index * GEN_NLISTS;
 	a->no = r->no;
 	a->spelling = strdup(tg_strbuf_str(&r->spelling));

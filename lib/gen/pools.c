@@ -2,7 +2,9 @@
  * The name pools (data/names.json) and the cities (data/places.json) the
  * synthetic population draws from, and the composition of names from
  * them: Kazakh patronymics are the father's name with -ұлы/-қызы, or the
- * Russified -ович/-овна that Soviet-era documents imposed.
+ * Russified -ович/-овна that Soviet-era documents imposed; a surname made
+ * from the father's name (Қайрат → Қайратов), as Soviet registrars did,
+ * is one of the lists' confusions.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -187,7 +189,22 @@ static uint32_t last_char(const char *s, size_t *start)
 	return ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
 }
 
-void gen_patronymic(const gen_pools *p, const gen_person *who, tg_strbuf *out)
+/* How much of a Kazakh father's name the Russian suffixes build on, and
+ * whether they take the soft -ев- (after a vowel or й, which is dropped):
+ * Абай → Аба-, Ерғали → Ерғали-, Қайрат → Қайрат- with -ов-. */
+static size_t russian_stem(const char *father, bool *soft)
+{
+	size_t start;
+	uint32_t c = last_char(father, &start);
+	bool vowel = c == 0x430 || c == 0x435 || c == 0x438 || c == 0x456 || c == 0x43E ||
+	             c == 0x443 || c == 0x44B || c == 0x4D9 || c == 0x4E9 || c == 0x4B1 ||
+	             c == 0x4AF;
+	*soft = vowel || c == 0x439 /* й */;
+	return c == 0x439 ? start : strlen(father);
+}
+
+void gen_patronymic_form(const gen_pools *p, const gen_person *who, enum gen_patr_form form,
+                         tg_strbuf *out)
 {
 	if (!who->kazakh) {
 		const gen_russian_name *f = &p->ru_male[who->father];
@@ -195,20 +212,46 @@ void gen_patronymic(const gen_pools *p, const gen_person *who, tg_strbuf *out)
 		return;
 	}
 	const char *father = p->kz_male[who->father];
-	if (!who->patr_russified) {
+	if (form == GEN_PATR_KAZAKH) {
 		tg_strbuf_adds(out, father);
 		tg_strbuf_adds(out, who->female ? "қызы" : "ұлы");
 		return;
 	}
 	/* Абай → Абаевич, Ерғали → Ерғалиевич, Қайрат → Қайратович */
-	size_t start;
-	uint32_t c = last_char(father, &start);
-	bool vowel = c == 0x430 || c == 0x435 || c == 0x438 || c == 0x456 || c == 0x43E ||
-	             c == 0x443 || c == 0x44B || c == 0x4D9 || c == 0x4E9 || c == 0x4B1 ||
-	             c == 0x4AF;
-	tg_strbuf_add(out, father, c == 0x439 /* й */ ? start : strlen(father));
-	if (c == 0x439 || vowel)
+	bool soft;
+	tg_strbuf_add(out, father, russian_stem(father, &soft));
+	if (soft)
 		tg_strbuf_adds(out, who->female ? "евна" : "евич");
 	else
 		tg_strbuf_adds(out, who->female ? "овна" : "ович");
+}
+
+void gen_patronymic(const gen_pools *p, const gen_person *who, tg_strbuf *out)
+{
+	gen_patronymic_form(p, who, who->patr_russified ? GEN_PATR_RUSSIAN : GEN_PATR_KAZAKH, out);
+}
+
+void gen_family_from_father(const gen_pools *p, const gen_person *who, tg_strbuf *out)
+{
+	if (who->kazakh) {
+		/* Қайрат → Қайратов, Абай → Абаев */
+		const char *father = p->kz_male[who->father];
+		bool soft;
+		tg_strbuf_add(out, father, russian_stem(father, &soft));
+		tg_strbuf_adds(out, soft ? "ев" : "ов");
+	} else {
+		/* Сергеевич → Сергеев, Иванович → Иванов; Илья → Ильин */
+		const gen_russian_name *f = &p->ru_male[who->father];
+		size_t n = strlen(f->son);
+		if (n > 6 && !strcmp(f->son + n - 6, "вич")) {
+			tg_strbuf_add(out, f->son, n - 4);
+		} else {
+			size_t start;
+			last_char(f->name, &start);
+			tg_strbuf_add(out, f->name, start);
+			tg_strbuf_adds(out, "ин");
+		}
+	}
+	if (who->female)
+		tg_strbuf_adds(out, "а");
 }

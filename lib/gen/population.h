@@ -109,8 +109,18 @@ void gen_pools_free(gen_pools *p);
 /* The person's names in their own script (Kazakh Cyrillic for Kazakhs). */
 const char *gen_given(const gen_pools *p, const gen_person *who);
 const char *gen_family(const gen_pools *p, const gen_person *who);
-/* Appends the patronymic: -ұлы/-қызы or -ович/-овна from the father's name. */
+/* Appends the patronymic as the person's documents write it: -ұлы/-қызы
+ * or -ович/-овна from the father's name. */
 void gen_patronymic(const gen_pools *p, const gen_person *who, tg_strbuf *out);
+/* Forms of a Kazakh patronymic; a Russian one has only the Russian form. */
+enum gen_patr_form { GEN_PATR_KAZAKH, GEN_PATR_RUSSIAN };
+/* Appends the patronymic in form (ignored for non-Kazakhs): Қайратұлы or
+ * Қайратович for a son of Қайрат. */
+void gen_patronymic_form(const gen_pools *p, const gen_person *who, enum gen_patr_form form,
+                         tg_strbuf *out);
+/* Appends a surname made from the father's name, as Soviet registrars did:
+ * Қайратов(а) for Қайрат, Сергеев(а) for Сергей, Ильин(а) for Илья. */
+void gen_family_from_father(const gen_pools *p, const gen_person *who, tg_strbuf *out);
 
 /* Person index of a population of size n made from seed. */
 void gen_person_make(const gen_pools *p, uint64_t seed, uint32_t index, gen_person *out);
@@ -151,6 +161,7 @@ typedef struct gen_record {
 	tg_strbuf col[GEN_MAXCOL]; /* values in the list's column order */
 	tg_strbuf spelling;       /* the person's name as the list writes it */
 	const char *lang;         /* language of that spelling, or NULL */
+	bool duplicate;           /* the person's second entry in the list */
 } gen_record;
 
 typedef int (*gen_record_fn)(void *ctx, const gen_record *r);
@@ -159,9 +170,18 @@ typedef int (*gen_record_fn)(void *ctx, const gen_record *r);
  * size 2000, 4 lists). */
 int gen_opts_resolve(const tg_gen_opts *in, tg_gen_opts *out, tg_error *err);
 
+/* Slips (slips.c): one typing error in the UTF-8 text of s (keeping its
+ * first letter and the spaces), one OCR confusion if s has a letter that
+ * scanners confuse, a year with one of its last two digits mistyped. */
+void gen_typo(tg_strbuf *s, tg_rng *r);
+void gen_ocr(tg_strbuf *s, tg_rng *r);
+int gen_year_typo(int y, tg_rng *r);
+
 /* Calls fn for every entry of list in the list's order (a seeded
  * permutation of the population, so list order tells nothing about
- * identity). A non-zero return from fn stops the walk and is returned. */
+ * identity). A few persons have a second entry, spelled anew, somewhere
+ * else in the list (r->duplicate). A non-zero return from fn stops the
+ * walk and is returned. */
 int gen_list_walk(const gen_pools *p, const tg_gen_opts *o, int list, gen_record_fn fn,
                   void *ctx, tg_progress_fn progress, void *pctx);
 
