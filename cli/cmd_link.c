@@ -156,12 +156,14 @@ static void print_report(const json_t *r)
 	       json_is_true(json_object_get(em, "converged")) ? "" : _(" (not converged)"),
 	       json_number_value(json_object_get(em, "lambda")));
 	printf(_("links above the upper threshold: %lld; unions refused: %lld different IINs,"
-	         " %lld birth dates, %lld sex, %lld fathers' names, %lld reviewers' decisions\n"),
+	         " %lld birth dates, %lld sex, %lld fathers' names, %lld disagreeing records,"
+	         " %lld reviewers' decisions\n"),
 	       (long long)json_integer_value(json_object_get(r, "links")),
 	       (long long)json_integer_value(json_object_get(ref, "iin")),
 	       (long long)json_integer_value(json_object_get(ref, "birth_date")),
 	       (long long)json_integer_value(json_object_get(ref, "sex")),
 	       (long long)json_integer_value(json_object_get(ref, "patronymic")),
+	       (long long)json_integer_value(json_object_get(ref, "disagreement")),
 	       (long long)json_integer_value(json_object_get(ref, "decision")));
 	printf(_("review queue: %lld pairs (tergeu review)\n"),
 	       (long long)json_integer_value(json_object_get(r, "review")));
@@ -230,7 +232,7 @@ CLI_CMD(link)
 	o.progress = cli_progress;
 	tg_error err = {0};
 	json_t *report = NULL;
-	rc = tg_link_database(st, &o, &report, &err);
+	rc = tg_link_database(st, &o, &report, NULL, &err);
 	cli_progress_done();
 	long long rows = 0;
 	if (!rc && clusters_out)

@@ -18,7 +18,8 @@
 #include "link/link-int.h"
 
 static const char *const rule_names[NRULES] = {
-	"iin", "two name words", "name word + birth year", "name word + place"};
+	"iin", "two name words", "name word + birth year", "name word + start of another",
+	"name word + place"};
 
 static uint64_t mix(uint64_t a, uint64_t b, uint64_t c)
 {
@@ -37,7 +38,7 @@ static int cmp_u64(const void *a, const void *b)
 
 /* The keys of record r under rule, distinct and ascending; returns how
  * many (at most 32). */
-static int rule_keys(const lrec *r, int rule, uint64_t out[32])
+static int rule_keys(const lk_intern *keys, const lrec *r, int rule, uint64_t out[32])
 {
 	int n = 0;
 	uint32_t w[LK_MAXTOK + 1];
@@ -65,6 +66,22 @@ static int rule_keys(const lrec *r, int rule, uint64_t out[32])
 				out[n++] = mix(RULE_NAME_YEAR, w[i], (uint64_t)r->by - 1);
 		}
 		break;
+	case RULE_NAME_PREFIX:
+		/* One word whole, the beginning of another: a slip in the rest
+		 * of the other still meets. */
+		if (r->patr)
+			w[nw++] = r->patr;
+		for (int i = 0; i < nw; i++)
+			for (int j = 0; j < nw; j++) {
+				if (i == j)
+					continue;
+				const lk_str *o = &keys->v[w[j]];
+				uint64_t pre = 0;
+				for (uint32_t c = 0; c < 3 && c < o->len; c++)
+					pre = pre << 8 | (unsigned char)o->s[c];
+				out[n++] = mix(RULE_NAME_PREFIX, w[i], pre);
+			}
+		break;
 	case RULE_NAME_PLACE:
 		for (int i = 0; r->place && i < nw; i++)
 			out[n++] = mix(RULE_NAME_PLACE, w[i], r->place);
@@ -76,6 +93,56 @@ static int rule_keys(const lrec *r, int rule, uint64_t out[32])
 		if (!d || out[d - 1] != out[i])
 			out[d++] = out[i];
 	return d;
+}
+
+static void lk_capped_add(tg_link *lk, int rule, uint64_t key)
+{
+	struct lk_keys *c = &lk->capped[rule];
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		if (!(c->v = realloc(c->v, c->cap * sizeof *c->v)))
+			abort();
+	}
+	c->v[c->n++] = key; /* keys come sorted: the entries are */
+}
+
+static bool capped(const tg_link *lk, int rule, uint64_t key)
+{
+	const struct lk_keys *c = &lk->capped[rule];
+	size_t lo = 0, hi = c->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->v[mid] == key)
+			return true;
+		if (c->v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+int tg_link_blocked_by(const tg_link *lk, size_t i, size_t j)
+{
+	uint64_t a[32], b[32];
+	for (int r = 0; r < NRULES; r++) {
+		int na = rule_keys(&lk->keys, &lk->rec[i], r, a),
+		    nb = rule_keys(&lk->keys, &lk->rec[j], r, b);
+		for (int x = 0, y = 0; x < na && y < nb;) {
+			if (a[x] == b[y] && !capped(lk, r, a[x]))
+				return r;
+			if (a[x] <= b[y])
+				x++;
+			else
+				y++;
+		}
+	}
+	return -1;
+}
+
+const char *tg_link_rule_name(int rule)
+{
+	return rule >= 0 && rule < NRULES ? rule_names[rule] : NULL;
 }
 
 typedef struct entry {
@@ -193,11 +260,13 @@ void lk_block_compare(tg_link *lk, int nthreads, int cap, lk_pairs *out, uint64_
 {
 	size_t n = lk->n;
 	keyset ks[NRULES];
+	for (int r = 0; r < NRULES; r++)
+		lk->capped[r].n = 0;
 	uint64_t k[32];
 	for (int r = 0; r < NRULES; r++) {
 		size_t total = 0;
 		for (size_t i = 0; i < n; i++)
-			total += (size_t)rule_keys(&lk->rec[i], r, k);
+			total += (size_t)rule_keys(&lk->keys, &lk->rec[i], r, k);
 		ks[r].off = malloc((n + 1) * sizeof *ks[r].off);
 		ks[r].key = malloc((total ? total : 1) * sizeof *ks[r].key);
 		if (!ks[r].off || !ks[r].key)
@@ -205,7 +274,7 @@ void lk_block_compare(tg_link *lk, int nthreads, int cap, lk_pairs *out, uint64_
 		size_t at = 0;
 		for (size_t i = 0; i < n; i++) {
 			ks[r].off[i] = (uint32_t)at;
-			int m = rule_keys(&lk->rec[i], r, k);
+			int m = rule_keys(&lk->keys, &lk->rec[i], r, k);
 			memcpy(ks[r].key + at, k, (size_t)m * sizeof *k);
 			at += (size_t)m;
 		}
@@ -242,6 +311,7 @@ void lk_block_compare(tg_link *lk, int nthreads, int cap, lk_pairs *out, uint64_
 			if (size > (size_t)cap) {
 				capped++;
 				capped_records += size;
+				lk_capped_add(lk, r, e[i].key);
 			} else if (size > 1) {
 				blocks[nb++] = (block){(uint32_t)i, (uint32_t)size};
 				pairs += size * (size - 1) / 2;

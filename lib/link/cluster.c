@@ -14,6 +14,7 @@ typedef struct uf {
 	const lrec *rec;
 	uint32_t *parent, *size;
 	uint32_t *iin_rec, *birth_rec, *sex_rec, *patr_rec; /* UINT32_MAX: none */
+	uint32_t *rich_rec; /* the member that tells the most */
 	struct apart {
 		uint32_t *v;
 		uint32_t n, cap;
@@ -41,6 +42,29 @@ static void apart_add(struct apart *a, uint32_t x)
 	a->v[a->n++] = x;
 }
 
+/* The evidence two records give, in bits, without the prior: below
+ * LK_AGAINST they speak against each other too strongly for a chain of
+ * links through other records to join them. */
+#define LK_AGAINST (-10.0)
+
+static double evidence(const tg_link *lk, const lrec *a, const lrec *b)
+{
+	int level[NCMP];
+	lk_compare(&lk->keys, a, b, level);
+	double w = 0;
+	for (int c = 0; c < NCMP; c++)
+		if (level[c] >= 0)
+			w += lk_weight(lk, a, b, c, level[c]);
+	return w;
+}
+
+/* How much a record tells: its known fields. */
+static int richness(const lrec *r)
+{
+	return (r->ntok > 1) + !!r->patr + (r->by ? 1 + !!r->bm + !!r->bd : 0) + !!r->sex +
+	       2 * !!r->iin_valid + !!r->place + !!r->event;
+}
+
 /* Why clusters ra and rb must stay apart: a conflict kind, 0 if they may
  * join. */
 static int conflict(const tg_link *lk, uf *u, uint32_t ra, uint32_t rb)
@@ -58,6 +82,8 @@ static int conflict(const tg_link *lk, uf *u, uint32_t ra, uint32_t rb)
 	if (u->patr_rec[ra] != NONE && u->patr_rec[rb] != NONE)
 		kind |= lk_conflict_kind(k, &r[u->patr_rec[ra]], &r[u->patr_rec[rb]]) &
 		        LK_CONFLICT_PATR;
+	if (!kind && evidence(lk, &r[u->rich_rec[ra]], &r[u->rich_rec[rb]]) < LK_AGAINST)
+		kind = LK_CONFLICT_SCORE;
 	if (kind || !u->apart)
 		return kind;
 	for (int side = 0; side < 2; side++) {
@@ -92,6 +118,8 @@ static void join(uf *u, uint32_t ra, uint32_t rb)
 		u->birth_rec[ra] = u->birth_rec[rb];
 	if (u->patr_rec[ra] == NONE)
 		u->patr_rec[ra] = u->patr_rec[rb];
+	if (richness(&u->rec[u->rich_rec[rb]]) > richness(&u->rec[u->rich_rec[ra]]))
+		u->rich_rec[ra] = u->rich_rec[rb];
 	if (u->sex_rec[ra] == NONE)
 		u->sex_rec[ra] = u->sex_rec[rb];
 	if (u->apart && u->apart[rb].n) {
@@ -102,7 +130,7 @@ static void join(uf *u, uint32_t ra, uint32_t rb)
 	}
 }
 
-void lk_cluster(tg_link *lk, const lk_pair *links, size_t nlinks, long refused[5])
+void lk_cluster(tg_link *lk, const lk_pair *links, size_t nlinks, long refused[6])
 {
 	size_t n = lk->n;
 	uf u = {0};
@@ -112,8 +140,10 @@ void lk_cluster(tg_link *lk, const lk_pair *links, size_t nlinks, long refused[5
 	u.birth_rec = malloc(n * sizeof *u.birth_rec);
 	u.sex_rec = malloc(n * sizeof *u.sex_rec);
 	u.patr_rec = malloc(n * sizeof *u.patr_rec);
+	u.rich_rec = malloc(n * sizeof *u.rich_rec);
 	u.rec = lk->rec;
-	if (n && (!u.parent || !u.size || !u.iin_rec || !u.birth_rec || !u.sex_rec || !u.patr_rec))
+	if (n && (!u.parent || !u.size || !u.iin_rec || !u.birth_rec || !u.sex_rec || !u.patr_rec ||
+	          !u.rich_rec))
 		abort();
 	for (size_t i = 0; i < n; i++) {
 		const lrec *r = &lk->rec[i];
@@ -123,6 +153,7 @@ void lk_cluster(tg_link *lk, const lk_pair *links, size_t nlinks, long refused[5
 		u.birth_rec[i] = precision(r) ? (uint32_t)i : NONE;
 		u.sex_rec[i] = r->sex ? (uint32_t)i : NONE;
 		u.patr_rec[i] = r->patr ? (uint32_t)i : NONE;
+		u.rich_rec[i] = (uint32_t)i;
 	}
 	for (size_t k = 0; k < lk->ncons; k++) {
 		long a = tg_link_find(lk, lk->cons[k].a), b = tg_link_find(lk, lk->cons[k].b);
@@ -148,7 +179,8 @@ void lk_cluster(tg_link *lk, const lk_pair *links, size_t nlinks, long refused[5
 		int kind = conflict(lk, &u, ra, rb);
 		if (kind) {
 			refused[kind & LK_CONFLICT_IIN ? 0 : kind & LK_CONFLICT_BIRTH ? 1
-			        : kind & LK_CONFLICT_SEX ? 2 : kind & LK_CONFLICT_PATR ? 3 : 4]++;
+			        : kind & LK_CONFLICT_SEX ? 2 : kind & LK_CONFLICT_PATR ? 3
+			        : kind & LK_CONFLICT_SCORE ? 4 : 5]++;
 			continue;
 		}
 		join(&u, ra, rb);
@@ -180,4 +212,5 @@ void lk_cluster(tg_link *lk, const lk_pair *links, size_t nlinks, long refused[5
 	free(u.birth_rec);
 	free(u.sex_rec);
 	free(u.patr_rec);
+	free(u.rich_rec);
 }

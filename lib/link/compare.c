@@ -4,6 +4,7 @@
  * linkage (tens of millions of pairs), so it works on interned ids and
  * small integers and reaches for Jaro–Winkler only when keys differ.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "link/link-int.h"
@@ -33,6 +34,18 @@ static double jw_ids(const lk_intern *k, uint32_t a, uint32_t b)
 	return tg_jaro_winkler(k->v[a].s, k->v[a].len, k->v[b].s, k->v[b].len);
 }
 
+/* The smaller similarity of two pairs of words, or 0 as soon as the
+ * first is below every band: Jaro–Winkler is the costly part. */
+static double both_similar(const lk_intern *k, uint32_t a1, uint32_t b1, uint32_t a2,
+                           uint32_t b2)
+{
+	double x = jw_ids(k, a1, b1);
+	if (x < 0.85)
+		return 0;
+	double y = jw_ids(k, a2, b2);
+	return x < y ? x : y;
+}
+
 static bool shares_token(const lrec *a, const lrec *b)
 {
 	for (int i = 0; i < a->ntok; i++)
@@ -51,10 +64,9 @@ static int cmp_name(const lk_intern *k, const lrec *a, const lrec *b)
 			return 0;
 		if (a->given == b->family && a->family == b->given)
 			return 1;
-		double same = jw_ids(k, a->given, b->given), samef = jw_ids(k, a->family, b->family);
-		double swap = jw_ids(k, a->given, b->family), swapf = jw_ids(k, a->family, b->given);
-		double s1 = same < samef ? same : samef, s2 = swap < swapf ? swap : swapf;
-		double s = s1 > s2 ? s1 : s2;
+		double s1 = both_similar(k, a->given, b->given, a->family, b->family);
+		double s = s1 >= 0.94 ? s1 : fmax(s1, both_similar(k, a->given, b->family, a->family,
+		                                                   b->given));
 		if (s >= 0.94)
 			return 2;
 		if (s >= 0.85)
@@ -205,6 +217,8 @@ void lk_unpattern(uint32_t p, int level[NCMP])
 	}
 }
 
+_Static_assert(7 * 4 * 7 * 3 * 4 * 4 * 5 < 65536, "patterns fit lk_pair.pat");
+
 uint32_t lk_npatterns(void)
 {
 	uint32_t n = 1;
@@ -232,6 +246,7 @@ const char *lk_conflict_name(int kind)
 	return kind & LK_CONFLICT_IIN     ? N_("different valid IINs")
 	     : kind & LK_CONFLICT_BIRTH   ? N_("birth dates that no slip of the pen explains")
 	     : kind & LK_CONFLICT_PATR    ? N_("different fathers' names")
+	     : kind & LK_CONFLICT_SCORE   ? N_("the two groups' fullest records disagree")
 	     : kind & LK_CONFLICT_SEX     ? N_("different sex")
 	     : kind & LK_CONFLICT_DECIDED ? N_("a reviewer decided: not the same person")
 	                                  : NULL;

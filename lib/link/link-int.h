@@ -67,10 +67,13 @@ uint32_t lk_npatterns(void);
 /* Cannot-link by attributes: two different valid IINs, full birth dates
  * no typo explains, different sex; a bit each. */
 enum { LK_CONFLICT_IIN = 1, LK_CONFLICT_BIRTH = 2, LK_CONFLICT_SEX = 4, LK_CONFLICT_PATR = 8,
-       LK_CONFLICT_DECIDED = 16 };
+       LK_CONFLICT_SCORE = 16, LK_CONFLICT_DECIDED = 32 };
 int lk_conflict_kind(const lk_intern *keys, const lrec *a, const lrec *b);
 /* The reason for the first bit of kind, untranslated (N_), or NULL. */
 const char *lk_conflict_name(int kind);
+
+/* Blocking rules, in the order they are applied. */
+enum { RULE_IIN, RULE_NAMES, RULE_NAME_YEAR, RULE_NAME_PREFIX, RULE_NAME_PLACE, NRULES };
 
 typedef struct lk_model {
 	double lambda;         /* prior: a random pair matches */
@@ -103,11 +106,16 @@ struct tg_link {
 	size_t nreview;
 	json_t *report;
 	uint32_t *by_id_sorted; /* record indexes sorted by id, for tg_link_find */
+	struct lk_keys {
+		uint64_t *v;
+		size_t n, cap;
+	} capped[NRULES]; /* per blocking rule: keys of the blocks skipped, ascending */
 };
 
 /* A compared pair: record indexes a < b and the pattern of its levels. */
-typedef struct lk_pair {
-	uint32_t a, b, pat;
+typedef struct __attribute__((packed)) lk_pair {
+	uint32_t a, b;
+	uint16_t pat; /* lk_npatterns() stays below 65,536 */
 } lk_pair;
 typedef struct lk_pairs {
 	lk_pair *v;
@@ -115,11 +123,10 @@ typedef struct lk_pairs {
 } lk_pairs;
 void lk_pairs_push(lk_pairs *p, uint32_t a, uint32_t b, uint32_t pat);
 
+/* Seconds on a monotonic clock. */
+double lk_now(void);
 /* Runs fn(ctx, t, nthreads) on nthreads threads (t = 0..nthreads-1). */
 void lk_parallel(int nthreads, void (*fn)(void *ctx, int t, int nthreads), void *ctx);
-
-/* Blocking rules, in the order they are applied. */
-enum { RULE_IIN, RULE_NAMES, RULE_NAME_YEAR, RULE_NAME_PLACE, NRULES };
 
 /* Blocking and comparison: every pair that some rule puts in one block,
  * once, compared; counts[rule * npatterns + pattern] gets the number of
@@ -138,8 +145,8 @@ void lk_model_default(tg_link *lk);
 /* Clusters from the links (pairs above the upper threshold, sorted best
  * first) and the reviewers' constraints; fills lk->cluster and returns
  * the unions refused for each conflict (IIN, birth, sex, patronymic,
- * decision) in refused[5]. */
-void lk_cluster(tg_link *lk, const lk_pair *links, size_t nlinks, long refused[5]);
+ * records that speak against each other, decision) in refused[6]. */
+void lk_cluster(tg_link *lk, const lk_pair *links, size_t nlinks, long refused[6]);
 
 /* Standardises in into r. */
 void lk_standardise(tg_link *lk, const tg_link_input *in, lrec *r);

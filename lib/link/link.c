@@ -34,6 +34,8 @@ void tg_link_free(tg_link *lk)
 	free(lk->cluster);
 	free(lk->review);
 	free(lk->by_id_sorted);
+	for (int r = 0; r < NRULES; r++)
+		free(lk->capped[r].v);
 	json_decref(lk->report);
 	free(lk);
 }
@@ -103,7 +105,7 @@ void lk_pairs_push(lk_pairs *p, uint32_t a, uint32_t b, uint32_t pat)
 		if (!(p->v = realloc(p->v, p->cap * sizeof *p->v)))
 			abort();
 	}
-	p->v[p->n++] = (lk_pair){a, b, pat};
+	p->v[p->n++] = (lk_pair){a, b, (uint16_t)pat};
 }
 
 struct thread_arg {
@@ -139,7 +141,7 @@ void lk_parallel(int nthreads, void (*fn)(void *ctx, int t, int nthreads), void 
 		pthread_join(th[t], NULL);
 }
 
-static double now(void)
+double lk_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -242,29 +244,29 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 	tg_progress_fn progress = opt.progress;
 	void *pctx = opt.progress_ctx;
 	json_t *timings = json_object(), *rules = json_array();
-	double t0 = now(), t;
+	double t0 = lk_now(), t;
 
 	lk_model_default(lk);
 	tg_link_find(lk, 0); /* builds the id index before threads read records */
 	if (progress)
 		progress(pctx, _("random pairs"), 0, 1);
-	t = now();
+	t = lk_now();
 	lk_estimate_u(lk, opt.u_pairs, opt.seed, opt.threads);
-	json_object_set_new(timings, "u", json_real(now() - t));
+	json_object_set_new(timings, "u", json_real(lk_now() - t));
 
-	t = now();
+	t = lk_now();
 	uint32_t npat = lk_npatterns();
 	uint64_t *counts = calloc((size_t)NRULES * npat, sizeof *counts);
 	lk_pairs pairs = {0};
 	if (!counts)
 		abort();
 	lk_block_compare(lk, opt.threads, opt.block_cap, &pairs, counts, rules, progress, pctx);
-	double compare_time = now() - t;
+	double compare_time = lk_now() - t;
 	json_object_set_new(timings, "blocking_and_comparison", json_real(compare_time));
 
 	if (progress)
 		progress(pctx, _("training"), 0, 1);
-	t = now();
+	t = lk_now();
 	lk_em(lk, counts, opt.em_iterations);
 	size_t distinct = 0;
 	for (uint32_t p = 0; p < npat; p++) {
@@ -274,11 +276,11 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 		distinct += c > 0;
 	}
 	free(counts);
-	json_object_set_new(timings, "em", json_real(now() - t));
+	json_object_set_new(timings, "em", json_real(lk_now() - t));
 
 	if (progress)
 		progress(pctx, _("scoring"), 0, 1);
-	t = now();
+	t = lk_now();
 	float *prob = malloc((pairs.n ? pairs.n : 1) * sizeof *prob);
 	if (!prob)
 		abort();
@@ -302,12 +304,12 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 		abort();
 	for (size_t k = 0; k < nlinks; k++)
 		links[k] = pairs.v[order[k]];
-	json_object_set_new(timings, "scoring", json_real(now() - t));
+	json_object_set_new(timings, "scoring", json_real(lk_now() - t));
 
 	if (progress)
 		progress(pctx, _("clustering"), 0, 1);
-	t = now();
-	long refused[5] = {0};
+	t = lk_now();
+	long refused[6] = {0};
 	lk_cluster(lk, links, nlinks, refused);
 	free(links);
 	free(lk->review);
@@ -326,15 +328,15 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 	size_t clusters = 0;
 	for (size_t i = 0; i < lk->n; i++)
 		clusters += lk->cluster[i] == i;
-	json_object_set_new(timings, "clustering", json_real(now() - t));
-	json_object_set_new(timings, "total", json_real(now() - t0));
+	json_object_set_new(timings, "clustering", json_real(lk_now() - t));
+	json_object_set_new(timings, "total", json_real(lk_now() - t0));
 	json_t *em = json_pack("{s:i, s:f, s:f, s:b}", "iterations", lk->model.iterations,
 	                       "lambda", lk->model.lambda, "blocked_lambda", lk->model.blocked_lambda,
 	                       "converged", lk->model.converged);
 
 	json_decref(lk->report);
 	lk->report = json_pack("{s:I, s:I, s:o, s:I, s:I, s:f, s:I, s:o, s:o,"
-	                       " s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:o, s:o}",
+	                       " s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:o, s:o}",
 		"records", (json_int_t)lk->n, "clusters", (json_int_t)clusters,
 		"blocking", rules, "pairs", (json_int_t)pairs.n,
 		"patterns", (json_int_t)distinct,
@@ -346,7 +348,7 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 		"links", (json_int_t)nlinks,
 		"refused_unions", "iin", (json_int_t)refused[0], "birth_date", (json_int_t)refused[1],
 		"sex", (json_int_t)refused[2], "patronymic", (json_int_t)refused[3],
-		"decision", (json_int_t)refused[4],
+		"disagreement", (json_int_t)refused[4], "decision", (json_int_t)refused[5],
 		"review", (json_int_t)lk->nreview,
 		"params", json_pack("{s:f, s:f, s:i, s:i, s:I, s:I, s:i}", "upper", opt.upper,
 		                    "lower", opt.lower, "block_cap", opt.block_cap, "threads", opt.threads,

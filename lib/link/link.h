@@ -87,6 +87,11 @@ void tg_link_review_at(const tg_link *lk, size_t k, size_t *a, size_t *b, double
  * "m", "u"}]}], "links", "refused_unions", "review", "timings": {phase:
  * seconds}}. New reference. */
 json_t *tg_link_report(const tg_link *lk);
+/* The first blocking rule that pairs records i and j (its index in the
+ * report's "blocking"), or -1 when no rule does (or only in a block over
+ * the cap of the last run). */
+int tg_link_blocked_by(const tg_link *lk, size_t i, size_t j);
+const char *tg_link_rule_name(int rule);
 /* Why records i and j score what they score: the level of each
  * comparison, its m and u, its weight (log2 m/u, term-frequency adjusted
  * where it applies), the prior, the total and the match probability; and
@@ -108,8 +113,10 @@ int tg_link_load(tg_store *st, tg_link **out, tg_error *err);
 /* Loads, runs and keeps the results: the persons (a person keeps its id
  * when its cluster is unchanged), the review queue with each pair's
  * explanation, and the run (a ledger entry). *report as
- * tg_link_report plus "run" (the run's id). EINVAL when there is
+ * tg_link_report plus "run" (the run's id). With keep, *keep gets the
+ * linker after the run (the caller frees it). EINVAL when there is
  * nothing to link. */
-int tg_link_database(tg_store *st, const tg_link_opts *o, json_t **report, tg_error *err);
+int tg_link_database(tg_store *st, const tg_link_opts *o, json_t **report, tg_link **keep,
+                     tg_error *err);
 
 #endif

@@ -148,18 +148,22 @@ static int person_ids(tg_store *st, const tg_link *lk, char (*ids)[TG_UUID_LEN],
 	return rc;
 }
 
-int tg_link_database(tg_store *st, const tg_link_opts *o, json_t **report, tg_error *err)
+int tg_link_database(tg_store *st, const tg_link_opts *o, json_t **report, tg_link **keep,
+                     tg_error *err)
 {
 	tg_link *lk;
+	double t0 = lk_now();
 	int rc = tg_link_load(st, &lk, err);
 	if (rc)
 		return rc;
+	double t_load = lk_now() - t0;
 	if (!lk->n) {
 		tg_link_free(lk);
 		return tg_error_set(err, TG_EINVAL, NULL,
 		                    _("there are no imported list records to link; import a list first"));
 	}
 	rc = tg_link_run(lk, o, err);
+	double t_keep = lk_now();
 	size_t n = lk->n, nr = lk->nreview;
 	char (*ids)[TG_UUID_LEN] = malloc(n * sizeof *ids);
 	long long *raw = malloc(n * sizeof *raw);
@@ -194,8 +198,12 @@ int tg_link_database(tg_store *st, const tg_link_opts *o, json_t **report, tg_er
 		                     ptext, rtext};
 		char uid[TG_UUID_LEN];
 		rc = tg_linkdb_save(st, &run, uid, err);
-		if (!rc)
+		if (!rc) {
+			json_t *tm = json_object_get(rep, "timings");
 			json_object_set_new(rep, "run", json_string(uid));
+			json_object_set_new(tm, "load", json_real(t_load));
+			json_object_set_new(tm, "keep", json_real(lk_now() - t_keep));
+		}
 		free(ptext);
 		free(rtext);
 	}
@@ -208,7 +216,10 @@ int tg_link_database(tg_store *st, const tg_link_opts *o, json_t **report, tg_er
 	free(person);
 	free(raw);
 	free(ids);
-	tg_link_free(lk);
+	if (keep && !rc)
+		*keep = lk;
+	else
+		tg_link_free(lk);
 	if (rc) {
 		json_decref(rep);
 		return rc;
