@@ -196,6 +196,8 @@ struct job {
 	atomic_size_t next;
 	lk_pairs *pairs;   /* per thread */
 	uint64_t **counts; /* per thread */
+	uint64_t *made;    /* per thread: pairs this rule made */
+	const uint8_t *keep; /* patterns worth keeping, once trained */
 };
 
 static bool share(const keyset *ks, uint32_t a, uint32_t b, uint64_t below)
@@ -247,7 +249,10 @@ static void compare_blocks(void *ctx, int t, int nt)
 					lk_compare(&lk->keys, &lk->rec[a], &lk->rec[b], level);
 					uint32_t pat = lk_pattern(level);
 					counts[pat]++;
-					if (!seen)
+					if (seen)
+						continue;
+					j->made[t]++;
+					if (!j->keep || j->keep[pat])
 						lk_pairs_push(out, a, b, pat);
 				}
 		}
@@ -255,8 +260,19 @@ static void compare_blocks(void *ctx, int t, int nt)
 	(void)nt;
 }
 
+/* Drops the pairs whose pattern cannot reach the review band. */
+static void drop_hopeless(lk_pairs *p, const uint8_t *keep)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (keep[p->v[i].pat])
+			p->v[m++] = p->v[i];
+	p->n = m;
+}
+
 void lk_block_compare(tg_link *lk, int nthreads, int cap, lk_pairs *out, uint64_t *counts,
-                      json_t *rules, tg_progress_fn progress, void *pctx)
+                      const lk_training *tr, json_t *rules, tg_progress_fn progress,
+                      void *pctx)
 {
 	size_t n = lk->n;
 	keyset ks[NRULES];
@@ -287,7 +303,10 @@ void lk_block_compare(tg_link *lk, int nthreads, int cap, lk_pairs *out, uint64_
 		if (!(tc[t] = calloc((size_t)NRULES * npat, sizeof **tc)))
 			abort();
 	double all = (double)n * ((double)n - 1) / 2;
-	uint64_t cumulative = 0;
+	uint64_t cumulative = 0, *made = calloc((size_t)nthreads, sizeof *made);
+	const uint8_t *keep = NULL;
+	if (!made)
+		abort();
 	for (int r = 0; r < NRULES; r++) {
 		if (progress)
 			progress(pctx, rule_names[r], (uint64_t)r, NRULES);
@@ -320,26 +339,36 @@ void lk_block_compare(tg_link *lk, int nthreads, int cap, lk_pairs *out, uint64_
 			}
 			i = j;
 		}
-		size_t before[64];
-		for (int t = 0; t < nthreads && t < 64; t++)
-			before[t] = tp[t].n;
+		memset(made, 0, (size_t)nthreads * sizeof *made);
 		struct job job = {.lk = lk, .ks = ks, .rule = r,
 		                  .train = r == RULE_NAMES || r == RULE_NAME_YEAR, .e = e, .blocks = blocks,
-		                  .nblocks = nb, .pairs = tp, .counts = tc};
+		                  .nblocks = nb, .pairs = tp, .counts = tc, .made = made, .keep = keep};
 		atomic_init(&job.next, 0);
 		lk_parallel(nthreads, compare_blocks, &job);
-		uint64_t made = 0;
-		for (int t = 0; t < nthreads && t < 64; t++)
-			made += tp[t].n - before[t];
-		cumulative += made;
+		uint64_t rule_made = 0;
+		for (int t = 0; t < nthreads; t++)
+			rule_made += made[t];
+		cumulative += rule_made;
+		if (r == LK_LAST_TRAINING_RULE && tr) {
+			/* The model is trained on the training rules' counts; from
+			 * here on pairs that cannot reach the review band are not
+			 * kept, which holds memory to the pairs that matter. */
+			for (int t = 0; t < nthreads; t++)
+				for (size_t p = 0; p < (size_t)NRULES * npat; p++)
+					counts[p] += tc[t][p], tc[t][p] = 0;
+			keep = tr->train(tr->ctx, counts);
+			for (int t = 0; t < nthreads; t++)
+				drop_hopeless(&tp[t], keep);
+		}
 		json_array_append_new(rules, json_pack("{s:s, s:I, s:I, s:f, s:I, s:I, s:I}",
-			"rule", rule_names[r], "pairs", (json_int_t)pairs, "new_pairs", (json_int_t)made,
+			"rule", rule_names[r], "pairs", (json_int_t)pairs, "new_pairs", (json_int_t)rule_made,
 			"reduction_ratio", all > 0 ? 1 - (double)cumulative / all : 1.0,
 			"largest_block", (json_int_t)largest, "capped_blocks", (json_int_t)capped,
 			"capped_records", (json_int_t)capped_records));
 		free(blocks);
 		free(e);
 	}
+	free(made);
 	size_t total = 0;
 	for (int t = 0; t < nthreads; t++)
 		total += tp[t].n;

@@ -275,3 +275,17 @@ double lk_probability(const tg_link *lk, const lrec *a, const lrec *b, const int
 			w += lk_weight(lk, a, b, c, level[c]);
 	return 1 / (1 + exp2(-w));
 }
+
+double lk_max_probability(const tg_link *lk, const int level[NCMP])
+{
+	const lk_model *m = &lk->model;
+	double w = log2(m->lambda / (1 - m->lambda));
+	for (int c = 0; c < NCMP; c++)
+		if (level[c] >= 0)
+			w += log2(m->m[c][level[c]] / m->u[c][level[c]]);
+	if (level[CMP_NAME] == 0 || level[CMP_NAME] == 1)
+		w += TF_MAX_BOOST;
+	if (level[CMP_PATR] == 0)
+		w += TF_MAX_BOOST;
+	return 1 / (1 + exp2(-w));
+}

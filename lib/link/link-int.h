@@ -128,13 +128,24 @@ double lk_now(void);
 /* Runs fn(ctx, t, nthreads) on nthreads threads (t = 0..nthreads-1). */
 void lk_parallel(int nthreads, void (*fn)(void *ctx, int t, int nthreads), void *ctx);
 
+/* Training in the middle of blocking: after the last training rule,
+ * train(ctx, counts) fits the model and returns, per pattern, whether a
+ * pair with it can reach the review band (the array lives on). */
+#define LK_LAST_TRAINING_RULE RULE_NAME_YEAR
+typedef struct lk_training {
+	const uint8_t *(*train)(void *ctx, const uint64_t *counts);
+	void *ctx;
+} lk_training;
+
 /* Blocking and comparison: every pair that some rule puts in one block,
  * once, compared; counts[rule * npatterns + pattern] gets the number of
  * pairs the rule made with each pattern (for the training rules, every
- * pair in their blocks, also those an earlier rule made). Adds the per-rule figures to
+ * pair in their blocks, also those an earlier rule made). With tr, only
+ * the pairs whose pattern may reach the review band are kept in out. Adds the per-rule figures to
  * rules (a JSON array). */
 void lk_block_compare(tg_link *lk, int nthreads, int cap, lk_pairs *out, uint64_t *counts,
-                      json_t *rules, tg_progress_fn progress, void *pctx);
+                      const lk_training *tr, json_t *rules, tg_progress_fn progress,
+                      void *pctx);
 
 /* u from random pairs, then m and the prior by EM over the pattern
  * counts. */
@@ -155,6 +166,9 @@ void lk_gazetteer_load(tg_link *lk);
 /* Weight (log2 Bayes factor) of comparison c at level l for the pair,
  * term-frequency adjusted where it applies. */
 double lk_weight(const tg_link *lk, const lrec *a, const lrec *b, int c, int l);
+/* The highest match probability a pair with these levels can have,
+ * whatever its names' frequencies. */
+double lk_max_probability(const tg_link *lk, const int level[NCMP]);
 /* Match probability of a pair with these levels. */
 double lk_probability(const tg_link *lk, const lrec *a, const lrec *b, const int level[NCMP]);
 

@@ -210,6 +210,36 @@ static json_t *model_json(const lk_model *m)
 	return cmps;
 }
 
+/* Training between the training rules and the rest of blocking. */
+struct trainer {
+	tg_link *lk;
+	int iterations;
+	double lower;
+	uint8_t *keep;
+	double seconds;
+	tg_progress_fn progress;
+	void *pctx;
+};
+
+static const uint8_t *train(void *ctx, const uint64_t *counts)
+{
+	struct trainer *tr = ctx;
+	if (tr->progress)
+		tr->progress(tr->pctx, _("training"), 0, 1);
+	double t = lk_now();
+	lk_em(tr->lk, counts, tr->iterations);
+	uint32_t npat = lk_npatterns();
+	if (!(tr->keep = malloc(npat)))
+		abort();
+	int level[NCMP];
+	for (uint32_t p = 0; p < npat; p++) {
+		lk_unpattern(p, level);
+		tr->keep[p] = lk_max_probability(tr->lk, level) >= tr->lower;
+	}
+	tr->seconds = lk_now() - t;
+	return tr->keep;
+}
+
 int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 {
 	tg_link_opts opt = {.upper = 0.95, .lower = 0.5, .block_cap = 300, .seed = 1,
@@ -260,14 +290,13 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 	lk_pairs pairs = {0};
 	if (!counts)
 		abort();
-	lk_block_compare(lk, opt.threads, opt.block_cap, &pairs, counts, rules, progress, pctx);
-	double compare_time = lk_now() - t;
+	struct trainer tr = {lk, opt.em_iterations, opt.lower, NULL, 0, progress, pctx};
+	lk_block_compare(lk, opt.threads, opt.block_cap, &pairs, counts,
+	                 &(lk_training){train, &tr}, rules, progress, pctx);
+	double compare_time = lk_now() - t - tr.seconds;
+	free(tr.keep);
 	json_object_set_new(timings, "blocking_and_comparison", json_real(compare_time));
-
-	if (progress)
-		progress(pctx, _("training"), 0, 1);
-	t = lk_now();
-	lk_em(lk, counts, opt.em_iterations);
+	json_object_set_new(timings, "em", json_real(tr.seconds));
 	size_t distinct = 0;
 	for (uint32_t p = 0; p < npat; p++) {
 		uint64_t c = 0;
@@ -276,7 +305,11 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 		distinct += c > 0;
 	}
 	free(counts);
-	json_object_set_new(timings, "em", json_real(lk_now() - t));
+	uint64_t compared = 0;
+	json_t *rule;
+	size_t ri;
+	json_array_foreach(rules, ri, rule)
+		compared += (uint64_t)json_integer_value(json_object_get(rule, "new_pairs"));
 
 	if (progress)
 		progress(pctx, _("scoring"), 0, 1);
@@ -335,13 +368,13 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 	                       "converged", lk->model.converged);
 
 	json_decref(lk->report);
-	lk->report = json_pack("{s:I, s:I, s:o, s:I, s:I, s:f, s:I, s:o, s:o,"
+	lk->report = json_pack("{s:I, s:I, s:o, s:I, s:I, s:I, s:f, s:I, s:o, s:o,"
 	                       " s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:o, s:o}",
 		"records", (json_int_t)lk->n, "clusters", (json_int_t)clusters,
-		"blocking", rules, "pairs", (json_int_t)pairs.n,
+		"blocking", rules, "pairs", (json_int_t)compared, "kept_pairs", (json_int_t)pairs.n,
 		"patterns", (json_int_t)distinct,
 		"comparisons_per_second_per_thread",
-		compare_time > 0 ? (double)pairs.n / compare_time / opt.threads : 0.0,
+		compare_time > 0 ? (double)compared / compare_time / opt.threads : 0.0,
 		"random_pairs", (json_int_t)opt.u_pairs,
 		"em", em,
 		"comparisons", model_json(&lk->model),
