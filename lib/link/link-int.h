@@ -125,6 +125,8 @@ void lk_pairs_push(lk_pairs *p, uint32_t a, uint32_t b, uint32_t pat);
 
 /* Seconds on a monotonic clock. */
 double lk_now(void);
+/* Threads to use: asked if positive, else the online CPUs (at most 8). */
+int lk_threads(int asked);
 /* Runs fn(ctx, t, nthreads) on nthreads threads (t = 0..nthreads-1). */
 void lk_parallel(int nthreads, void (*fn)(void *ctx, int t, int nthreads), void *ctx);
 

@@ -121,6 +121,14 @@ static void *thread_main(void *p)
 	return NULL;
 }
 
+int lk_threads(int asked)
+{
+	if (asked > 0)
+		return asked;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+}
+
 void lk_parallel(int nthreads, void (*fn)(void *ctx, int t, int nthreads), void *ctx)
 {
 	if (nthreads <= 1) {
@@ -265,10 +273,7 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 	if (!(opt.upper > opt.lower && opt.upper < 1 && opt.lower > 0))
 		return tg_error_set(err, TG_EINVAL, "threshold",
 		                    _("the thresholds must satisfy 0 < lower < upper < 1"));
-	if (!opt.threads) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		opt.threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
-	}
+	opt.threads = lk_threads(opt.threads);
 	if (lk->n >= UINT32_MAX)
 		return tg_error_set(err, TG_EINVAL, NULL, _("too many records to link"));
 	tg_progress_fn progress = opt.progress;

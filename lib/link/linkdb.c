@@ -148,6 +148,29 @@ static int person_ids(tg_store *st, const tg_link *lk, char (*ids)[TG_UUID_LEN],
 	return rc;
 }
 
+/* Each review item with its explanation, on every thread. */
+struct explainer {
+	const tg_link *lk;
+	long long *a, *b;
+	double *prob;
+	char **text;
+};
+
+static void explain_review(void *ctx, int t, int nt)
+{
+	struct explainer *x = ctx;
+	size_t n = x->lk->nreview;
+	for (size_t k = n * (size_t)t / (size_t)nt; k < n * (size_t)(t + 1) / (size_t)nt; k++) {
+		size_t a, b;
+		tg_link_review_at(x->lk, k, &a, &b, &x->prob[k]);
+		x->a[k] = x->lk->rec[a].id;
+		x->b[k] = x->lk->rec[b].id;
+		json_t *j = tg_link_explain(x->lk, a, b);
+		x->text[k] = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+}
+
 int tg_link_database(tg_store *st, const tg_link_opts *o, json_t **report, tg_link **keep,
                      tg_error *err)
 {
@@ -181,15 +204,8 @@ int tg_link_database(tg_store *st, const tg_link_opts *o, json_t **report, tg_li
 			raw[i] = lk->rec[i].id;
 			person[i] = ids[lk->cluster[i]];
 		}
-		for (size_t k = 0; k < nr; k++) {
-			size_t a, b;
-			tg_link_review_at(lk, k, &a, &b, &rp[k]);
-			ra[k] = lk->rec[a].id;
-			rb[k] = lk->rec[b].id;
-			json_t *x = tg_link_explain(lk, a, b);
-			rx[k] = json_dumps(x, JSON_COMPACT);
-			json_decref(x);
-		}
+		struct explainer ex = {lk, ra, rb, rp, rx};
+		lk_parallel(lk_threads(o ? o->threads : 0), explain_review, &ex);
 		rep = tg_link_report(lk);
 		json_t *params = json_object_get(rep, "params");
 		char *ptext = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
