@@ -73,6 +73,9 @@ void cli_render_record(struct cli *c, tg_store *st, const json_t *doc);
 void cli_render_line(struct cli *c, tg_store *st, const json_t *doc);
 void cli_render_field(struct cli *c, tg_store *st, const tg_field *f, const json_t *v,
                       tg_strbuf *sb);
+/* The printf field width that pads s to columns characters (UTF-8 text
+ * has more bytes than characters). */
+int cli_width(const char *s, int columns);
 /* Prints the summary of a database (demo, init). */
 int cli_print_summary(struct cli *c, tg_store *st);
 

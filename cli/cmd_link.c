@@ -112,13 +112,16 @@ void cli_print_explanation(const json_t *x)
 	json_t *cmp;
 	size_t i;
 	json_array_foreach(json_object_get(x, "comparisons"), i, cmp) {
-		printf("  %-11s %-40s %+7.2f\n", json_string_value(json_object_get(cmp, "name")),
-		       json_string_value(json_object_get(cmp, "label")),
+		const char *label = json_string_value(json_object_get(cmp, "label"));
+		const char *name = _(json_string_value(json_object_get(cmp, "name")));
+		printf("  %-*s %-*s %+7.2f\n", cli_width(name, 11), name, cli_width(label, 40), label,
 		       json_number_value(json_object_get(cmp, "weight")));
 	}
-	printf("  %-52s %+7.2f\n", _("prior (share of matches among compared pairs)"),
+	const char *prior = _("prior (share of matches among compared pairs)");
+	const char *total = _("total (log2 of the odds)");
+	printf("  %-*s %+7.2f\n", cli_width(prior, 52), prior,
 	       json_number_value(json_object_get(x, "prior")));
-	printf("  %-52s %+7.2f\n", _("total (log2 of the odds)"),
+	printf("  %-*s %+7.2f\n", cli_width(total, 52), total,
 	       json_number_value(json_object_get(x, "total")));
 	printf(_("  match probability %.4f%s\n"), json_number_value(json_object_get(x, "probability")),
 	       json_is_true(json_object_get(x, "trained")) ? "" : _(" (untrained weights: no run yet)"));
@@ -135,13 +138,14 @@ static void print_report(const json_t *r)
 	       (long long)json_integer_value(json_object_get(r, "records")),
 	       (long long)json_integer_value(json_object_get(r, "clusters")));
 	printf(_("blocking rules:\n"));
-	printf("  %-26s %12s %12s %10s %8s\n", _("rule"), _("pairs"), _("new pairs"), _("reduction"),
-	       _("capped"));
+	const char *h[] = {_("rule"), _("pairs"), _("new pairs"), _("reduction"), _("capped")};
+	printf("  %-*s %*s %*s %*s %*s\n", cli_width(h[0], 34), h[0], cli_width(h[1], 12), h[1],
+	       cli_width(h[2], 12), h[2], cli_width(h[3], 10), h[3], cli_width(h[4], 8), h[4]);
 	json_t *rule;
 	size_t i;
 	json_array_foreach(json_object_get(r, "blocking"), i, rule) {
-		printf("  %-26s %12lld %12lld %10.6f %8lld\n",
-		       json_string_value(json_object_get(rule, "rule")),
+		const char *name = _(json_string_value(json_object_get(rule, "rule")));
+		printf("  %-*s %12lld %12lld %10.6f %8lld\n", cli_width(name, 34), name,
 		       (long long)json_integer_value(json_object_get(rule, "pairs")),
 		       (long long)json_integer_value(json_object_get(rule, "new_pairs")),
 		       json_number_value(json_object_get(rule, "reduction_ratio")),

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "link/link.h"
+#include "text/text.h"
 
 static int copy_raw(void *ctx, const tg_raw_record *r)
 {
@@ -49,7 +50,7 @@ static int collect(void *ctx, const tg_review_item *it)
 	return 0;
 }
 
-static void side_by_side(const json_t *a, const json_t *b)
+static void side_by_side(struct cli *c, tg_store *st, const json_t *a, const json_t *b)
 {
 	static const char *const keys[] = {"list", "record_id", "full_name", "family", "given",
 	                                   "patronymic", "birth_date", "age", "sex", "iin", "place"};
@@ -59,9 +60,22 @@ static void side_by_side(const json_t *a, const json_t *b)
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
 		const char *x = json_string_value(json_object_get(a, keys[k]));
 		const char *y = json_string_value(json_object_get(b, keys[k]));
+		char *dx = NULL, *dy = NULL;
+		if (!strcmp(keys[k], "birth_date")) {
+			x = x ? (dx = tg_text_format_date(x, c->lang)) : NULL;
+			y = y ? (dy = tg_text_format_date(y, c->lang)) : NULL;
+		}
+		if (!strcmp(keys[k], "sex")) {
+			x = x ? tg_term_label(st, "sex", x, c->lang) : NULL;
+			y = y ? tg_term_label(st, "sex", y, c->lang) : NULL;
+		}
 		if (!x && !y)
 			continue;
-		printf("  %-14s %-36s %s\n", labels[k], x ? x : "-", y ? y : "-");
+		x = x ? x : "-";
+		printf("  %-*s %-*s %s\n", cli_width(labels[k], 14), labels[k], cli_width(x, 36), x,
+		       y ? y : "-");
+		free(dx);
+		free(dy);
 	}
 }
 
@@ -76,7 +90,7 @@ static int decide(tg_store *st, long long a, long long b, bool link, const char 
 	return CLI_OK;
 }
 
-static int interactive(tg_store *st, json_t *items)
+static int interactive(struct cli *c, tg_store *st, json_t *items)
 {
 	size_t i, n = json_array_size(items), done = 0;
 	json_t *it;
@@ -84,7 +98,7 @@ static int interactive(tg_store *st, json_t *items)
 		printf("\n");
 		printf(_("pair %zu of %zu, match probability %.3f\n"), i + 1, n,
 		       json_number_value(json_object_get(it, "probability")));
-		side_by_side(json_object_get(it, "a"), json_object_get(it, "b"));
+		side_by_side(c, st, json_object_get(it, "a"), json_object_get(it, "b"));
 		cli_print_explanation(json_object_get(it, "explanation"));
 		for (;;) {
 			printf(_("[l] same person, [n] not the same, [s] skip, [q] quit: "));
@@ -177,7 +191,7 @@ CLI_CMD(review)
 		if (!rc && c->json)
 			cli_print_json(q.items);
 		else if (!rc && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-			rc = interactive(st, q.items);
+			rc = interactive(c, st, q.items);
 		else if (!rc) {
 			size_t i;
 			json_t *it;
@@ -185,7 +199,7 @@ CLI_CMD(review)
 			json_array_foreach(q.items, i, it) {
 				printf(_("pair %zu, match probability %.3f\n"), i + 1,
 				       json_number_value(json_object_get(it, "probability")));
-				side_by_side(json_object_get(it, "a"), json_object_get(it, "b"));
+				side_by_side(c, st, json_object_get(it, "a"), json_object_get(it, "b"));
 			}
 		}
 		json_decref(q.items);

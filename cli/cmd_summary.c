@@ -10,10 +10,7 @@
 static void print_count(struct cli *c, const char *label, long long count)
 {
 	char *n = tg_text_format_int(count, c->lang);
-	int width = 34;
-	for (const char *p = label; *p; p++)
-		width += ((unsigned char)*p & 0xc0) == 0x80;
-	printf("  %-*s %10s\n", width, label, n ? n : "?");
+	printf("  %-*s %10s\n", cli_width(label, 34), label, n ? n : "?");
 	free(n);
 }
 

@@ -186,3 +186,10 @@ void cli_render_line(struct cli *c, tg_store *st, const json_t *doc)
 	       first_date(e, doc), label, *label && title ? ": " : "", title ? title : "");
 	free(title);
 }
+
+int cli_width(const char *s, int columns)
+{
+	for (; s && *s; s++)
+		columns += ((unsigned char)*s & 0xc0) == 0x80;
+	return columns;
+}

@@ -18,8 +18,8 @@
 #include "link/link-int.h"
 
 static const char *const rule_names[NRULES] = {
-	"iin", "two name words", "name word + birth year", "name word + start of another",
-	"name word + place"};
+	N_("iin"), N_("two name words"), N_("name word + birth year"),
+	N_("name word + start of another"), N_("name word + place")};
 
 static uint64_t mix(uint64_t a, uint64_t b, uint64_t c)
 {

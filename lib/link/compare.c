@@ -10,20 +10,20 @@
 #include "link/link-int.h"
 
 const lk_comparison lk_comparisons[NCMP] = {
-	{"name", 6,
+	{N_("name"), 6,
 	 {N_("given and family equal"), N_("given and family swapped"), N_("both similar (Jaro-Winkler >= 0.94)"),
 	  N_("both similar (Jaro-Winkler >= 0.85)"), N_("one word only"), N_("different")},
 	 {0.80, 0.05, 0.07, 0.04, 0.03, 0.01}},
-	{"patronymic", 3, {N_("same father's name"), N_("similar (Jaro-Winkler >= 0.9)"), N_("different")},
+	{N_("patronymic"), 3, {N_("same father's name"), N_("similar (Jaro-Winkler >= 0.9)"), N_("different")},
 	 {0.93, 0.05, 0.02}},
-	{"birth", 6,
+	{N_("birth"), 6,
 	 {N_("same date"), N_("compatible (one is partial)"), N_("day and month transposed"), N_("one year apart"),
 	  N_("one digit differs"), N_("different")},
 	 {0.55, 0.38, 0.01, 0.04, 0.01, 0.01}},
-	{"sex", 2, {N_("same"), N_("different")}, {0.99, 0.01}},
-	{"iin", 3, {N_("same"), N_("one digit differs"), N_("different")}, {0.97, 0.02, 0.01}},
-	{"place", 3, {N_("same place"), N_("same region"), N_("different")}, {0.85, 0.05, 0.10}},
-	{"event", 4, {N_("same day"), N_("within three days"), N_("compatible (one is partial)"),
+	{N_("sex"), 2, {N_("same"), N_("different")}, {0.99, 0.01}},
+	{N_("iin"), 3, {N_("same"), N_("one digit differs"), N_("different")}, {0.97, 0.02, 0.01}},
+	{N_("place"), 3, {N_("same place"), N_("same region"), N_("different")}, {0.85, 0.05, 0.10}},
+	{N_("event"), 4, {N_("same day"), N_("within three days"), N_("compatible (one is partial)"),
 	              N_("different")}, {0.80, 0.10, 0.08, 0.02}},
 };
 
