@@ -1,6 +1,6 @@
 /*
  * Record linkage end to end on generated lists with known truth:
- *   bench-link [POPULATION] [SEED]     (default 100000 1)
+ *   bench-link [POPULATION] [SEED] [UPPER]   (default 100000 1, the linker's threshold)
  * Generates the four synthetic lists, imports them into a fresh database
  * and runs the linkage as `tergeu link` does (load, run, keep the
  * persons). Prints the time of each phase, comparisons per second per
@@ -179,6 +179,7 @@ int main(int argc, char **argv)
 {
 	int size = argc > 1 ? atoi(argv[1]) : 100000;
 	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
+	tg_link_opts lo = {.upper = argc > 3 ? atof(argv[3]) : 0};
 	char dir[] = "/tmp/tergeu-bench-link.XXXXXX";
 	if (!mkdtemp(dir))
 		bench_die("mkdtemp", "failed");
@@ -216,7 +217,7 @@ int main(int argc, char **argv)
 	json_t *report;
 	tg_link *lk;
 	t = bench_now();
-	if (tg_link_database(st, NULL, &report, &lk, &err))
+	if (tg_link_database(st, &lo, &report, &lk, &err))
 		bench_die("link", err.msg);
 	double t_link = bench_now() - t;
 	struct rusage ru;

@@ -66,11 +66,12 @@ static const char *const mappings[GEN_NLISTS] = {
 	" \"death_date\": \"death_date\"",
 	"\"id\": \"id\", \"family\": \"family\", \"given\": \"given\","
 	" \"patronymic\": \"patronymic\", \"birth_date\": \"birth_date\", \"age\": \"age\","
-	" \"sex\": \"sex\", \"place\": \"place\", \"event_date\": \"date\", \"note\": \"note\"",
+	" \"sex\": \"sex\", \"place\": \"place\", \"event_date\": \"date\", \"fate\": \"violation\","
+	" \"note\": \"note\"",
 	"\"id\": \"id\", \"full_name\": \"name\", \"birth_date\": \"birth_year\","
 	" \"sex\": \"sex\", \"place\": \"city\", \"event_date\": \"detained\"",
 	"\"id\": \"id\", \"full_name\": \"name\", \"age\": \"age\", \"place\": \"city\","
-	" \"event_date\": \"date\"",
+	" \"event_date\": \"date\", \"fate\": \"summary\"",
 };
 
 static int write_mapping(int list, const char *dir, tg_error *err)

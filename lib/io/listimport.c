@@ -12,10 +12,10 @@
 #include "text/text.h"
 
 enum field { F_ID, F_FULL, F_FAMILY, F_GIVEN, F_PATRONYMIC, F_BIRTH, F_AGE, F_SEX, F_IIN,
-             F_PLACE, F_DEATH, F_EVENT, F_NOTE, F_COUNT };
+             F_PLACE, F_DEATH, F_EVENT, F_FATE, F_NOTE, F_COUNT };
 static const char *const field_names[F_COUNT] = {
 	"id", "full_name", "family", "given", "patronymic", "birth_date", "age", "sex", "iin",
-	"place", "death_date", "event_date", "note"};
+	"place", "death_date", "event_date", "fate", "note"};
 
 struct import {
 	const tg_list_import *o;
@@ -62,7 +62,7 @@ static int read_mapping(struct import *im)
 			f++;
 		if (f == F_COUNT)
 			rc = map_error(im, key, _("%s is not a standard field (id, full_name, family, given,"
-			                          " patronymic, birth_date, age, sex, iin, place, death_date, event_date,"
+			                          " patronymic, birth_date, age, sex, iin, place, death_date, event_date, fate,"
 			                          " note, list_type)"), key);
 		else if (!json_is_string(v))
 			rc = map_error(im, key, _("%s: give the column name as a string"), key);
@@ -95,6 +95,45 @@ static const char *sex_of(const char *s)
 	for (size_t i = 0; f && !r && i < sizeof female / sizeof female[0]; i++)
 		if (!strcmp(f, female[i]))
 			r = "female";
+	free(f);
+	return r;
+}
+
+/* What happened to the person, as linkage compares it: "killed",
+ * "died_in_custody", "dead" (a death, no more said) or "alive" (torture,
+ * detention or injury only); NULL when the text says none of these.
+ * Stems, so that every form of the word counts, in the three languages
+ * lists are kept in. */
+static bool mentions(const char *folded, const char *const *stems, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(folded, stems[i]))
+			return true;
+	return false;
+}
+
+static const char *fate_of(const char *s)
+{
+	static const char *const killed[] = {"kill", "shot", "murder", "убит", "убий", "застрел",
+	                                     "погиб", "өлтір", "атып"};
+	static const char *const custody[] = {"custody", "detention", "страж", "изолятор", "сизо",
+	                                      "задержан", "қамау", "изоляторында", "ұстау"};
+	static const char *const died[] = {"died", "dead", "death", "умер", "смерт", "скончал",
+	                                   "қаза", "қайтыс", "өлді", "көз жұм"};
+	static const char *const alive[] = {"tortur", "detain", "arrest", "injur", "wound", "beat",
+	                                    "alive", "surviv", "пытк", "задерж", "арест", "ранен",
+	                                    "избит", "жив", "азапта", "ұстал", "қамал", "жарақат",
+	                                    "соққы", "тірі"};
+#define N(a) (sizeof a / sizeof a[0])
+	char *f = tg_text_fold(s);
+	const char *r = NULL;
+	if (f && mentions(f, killed, N(killed)))
+		r = "killed";
+	else if (f && mentions(f, died, N(died)))
+		r = mentions(f, custody, N(custody)) ? "died_in_custody" : "dead";
+	else if (f && mentions(f, alive, N(alive)))
+		r = "alive";
+#undef N
 	free(f);
 	return r;
 }
@@ -152,6 +191,8 @@ static int insert_row(struct import *im, long row_no, struct row *r)
 			rec.age = (int)a;
 		}
 	}
+	if ((raw = r->v[F_FATE]) && !(rec.fate = fate_of(raw)))
+		json_object_set_new(r->extra, "fate", json_string(raw));
 	if ((raw = r->v[F_SEX]) && !(rec.sex = sex_of(raw))) {
 		rep->bad_sexes++;
 		json_object_set_new(r->extra, "sex", json_string(raw));

@@ -25,6 +25,8 @@ const lk_comparison lk_comparisons[NCMP] = {
 	{N_("place"), 3, {N_("same place"), N_("same region"), N_("different")}, {0.85, 0.05, 0.10}},
 	{N_("event"), 4, {N_("same day"), N_("within three days"), N_("compatible (one is partial)"),
 	              N_("different")}, {0.80, 0.10, 0.08, 0.02}},
+	{N_("fate"), 3, {N_("same"), N_("both died, in different ways"),
+	                 N_("one died, the other did not")}, {0.95, 0.03, 0.02}},
 };
 
 static double jw_ids(const lk_intern *k, uint32_t a, uint32_t b)
@@ -118,7 +120,14 @@ static int cmp_birth(const lrec *a, const lrec *b)
 		if (alo <= b->by && blo <= a->by)
 			return 1;
 		int gap = alo > b->by ? alo - b->by : blo - a->by;
-		return gap == 1 ? 3 : 5;
+		if (gap == 1)
+			return 3;
+		/* A mistyped digit in either of the years the age allows. */
+		for (int x = alo; x <= a->by; x++)
+			for (int y = blo; y <= b->by; y++)
+				if (one_digit(x, y))
+					return 4;
+		return 5;
 	}
 	bool md = a->bm && b->bm, dd = md && a->bd && b->bd;
 	if (a->by == b->by) {
@@ -187,6 +196,17 @@ static int cmp_event(const lrec *a, const lrec *b)
 	return off >= 0 && off < span ? 2 : 3;
 }
 
+/* A death with no more said fits either way of dying. */
+static int cmp_fate(int a, int b)
+{
+	if (!a || !b)
+		return -1;
+	if (a == b || (a == LK_FATE_DEAD && b != LK_FATE_ALIVE) ||
+	    (b == LK_FATE_DEAD && a != LK_FATE_ALIVE))
+		return 0;
+	return a == LK_FATE_ALIVE || b == LK_FATE_ALIVE ? 2 : 1;
+}
+
 void lk_compare(const lk_intern *keys, const lrec *a, const lrec *b, int level[NCMP])
 {
 	level[CMP_NAME] = cmp_name(keys, a, b);
@@ -198,6 +218,7 @@ void lk_compare(const lk_intern *keys, const lrec *a, const lrec *b, int level[N
 	                 : a->place == b->place ? 0
 	                 : a->region && a->region == b->region ? 1 : 2;
 	level[CMP_EVENT] = cmp_event(a, b);
+	level[CMP_FATE] = cmp_fate(a->fate, b->fate);
 }
 
 uint32_t lk_pattern(const int level[NCMP])
@@ -216,8 +237,6 @@ void lk_unpattern(uint32_t p, int level[NCMP])
 		p /= radix;
 	}
 }
-
-_Static_assert(7 * 4 * 7 * 3 * 4 * 4 * 5 < 65536, "patterns fit lk_pair.pat");
 
 uint32_t lk_npatterns(void)
 {

@@ -25,6 +25,7 @@ void lk_model_default(tg_link *lk)
 		{0.000001, 0.00001, 0.999989},
 		{0.15, 0.05, 0.8},
 		{0.05, 0.2, 0.3, 0.45},
+		{0.6, 0.1, 0.3},
 	};
 	m->lambda = 0.001;
 	for (int c = 0; c < NCMP; c++)
@@ -253,7 +254,8 @@ double lk_weight(const tg_link *lk, const lrec *a, const lrec *b, int c, int l)
 	const lk_model *m = &lk->model;
 	double w = log2(m->m[c][l] / m->u[c][l]);
 	double u_tf = 0;
-	if (c == CMP_NAME && (l == 0 || l == 1) && a->given && a->family)
+	/* Swapped names are rare by chance whatever the names: no adjustment. */
+	if (c == CMP_NAME && l == 0 && a->given && a->family)
 		u_tf = tf(lk, a->given) * tf(lk, a->family);
 	else if (c == CMP_PATR && l == 0 && a->patr && a->patr == b->patr)
 		u_tf = tf(lk, a->patr);
@@ -283,7 +285,7 @@ double lk_max_probability(const tg_link *lk, const int level[NCMP])
 	for (int c = 0; c < NCMP; c++)
 		if (level[c] >= 0)
 			w += log2(m->m[c][level[c]] / m->u[c][level[c]]);
-	if (level[CMP_NAME] == 0 || level[CMP_NAME] == 1)
+	if (level[CMP_NAME] == 0)
 		w += TF_MAX_BOOST;
 	if (level[CMP_PATR] == 0)
 		w += TF_MAX_BOOST;

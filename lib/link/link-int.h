@@ -9,6 +9,8 @@
 
 #define LK_MAXTOK 4
 
+enum { LK_FATE_UNKNOWN, LK_FATE_DEAD, LK_FATE_KILLED, LK_FATE_CUSTODY, LK_FATE_ALIVE };
+
 /* A standardised record. Name parts are interned key ids (0: none). */
 typedef struct lrec {
 	long long id;
@@ -26,6 +28,7 @@ typedef struct lrec {
 	uint32_t place, region;  /* interned place and region */
 	int32_t event;           /* day number of the event (death, detention), 0 unknown */
 	uint8_t event_prec;      /* 1 year, 2 month, 3 day */
+	uint8_t fate;            /* LK_FATE_* */
 	uint64_t iin;            /* the 12 digits as a number, 0 if none */
 } lrec;
 
@@ -48,7 +51,7 @@ uint32_t lk_intern_get(lk_intern *t, const char *s, size_t len);
 void lk_intern_free(lk_intern *t);
 
 /* Comparisons, their levels, and the pattern code of a pair. */
-enum { CMP_NAME, CMP_PATR, CMP_BIRTH, CMP_SEX, CMP_IIN, CMP_PLACE, CMP_EVENT, NCMP };
+enum { CMP_NAME, CMP_PATR, CMP_BIRTH, CMP_SEX, CMP_IIN, CMP_PLACE, CMP_EVENT, CMP_FATE, NCMP };
 #define LK_MAXLEVEL 6
 typedef struct lk_comparison {
 	const char *name;
@@ -113,9 +116,8 @@ struct tg_link {
 };
 
 /* A compared pair: record indexes a < b and the pattern of its levels. */
-typedef struct __attribute__((packed)) lk_pair {
-	uint32_t a, b;
-	uint16_t pat; /* lk_npatterns() stays below 65,536 */
+typedef struct lk_pair {
+	uint32_t a, b, pat;
 } lk_pair;
 typedef struct lk_pairs {
 	lk_pair *v;

@@ -105,7 +105,7 @@ void lk_pairs_push(lk_pairs *p, uint32_t a, uint32_t b, uint32_t pat)
 		if (!(p->v = realloc(p->v, p->cap * sizeof *p->v)))
 			abort();
 	}
-	p->v[p->n++] = (lk_pair){a, b, (uint16_t)pat};
+	p->v[p->n++] = (lk_pair){a, b, pat};
 }
 
 struct thread_arg {

@@ -44,6 +44,8 @@ typedef struct tg_link_input {
 	const char *sex;        /* "male", "female" or NULL */
 	const char *iin;
 	const char *place;
+	const char *fate; /* "killed", "died_in_custody", "dead", "alive" or NULL;
+	                   * a death date says "dead" */
 } tg_link_input;
 
 tg_link *tg_link_new(void);

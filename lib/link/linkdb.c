@@ -35,7 +35,7 @@ static int add_raw(void *ctx, const tg_raw_record *r)
 	                    .full_name = r->full_name, .family = r->family, .given = r->given,
 	                    .patronymic = r->patronymic, .birth_date = r->birth_date, .age = r->age,
 	                    .event_date = r->event_date, .death_date = r->death_date, .sex = r->sex, .iin = r->iin,
-	                    .place = r->place};
+	                    .place = r->place, .fate = r->fate};
 	tg_link_add(l->lk, &in);
 	return 0;
 }

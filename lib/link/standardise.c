@@ -390,4 +390,10 @@ void lk_standardise(tg_link *lk, const tg_link_input *in, lrec *r)
 	iin(in, r);
 	place(lk, in, r);
 	event(in, r);
+	static const char *const fates[] = {"", "dead", "killed", "died_in_custody", "alive"};
+	for (uint8_t f = 1; in->fate && f < sizeof fates / sizeof fates[0]; f++)
+		if (!strcmp(in->fate, fates[f]))
+			r->fate = f;
+	if (in->death_date && (!r->fate || r->fate == LK_FATE_ALIVE))
+		r->fate = LK_FATE_DEAD;
 }

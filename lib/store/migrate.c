@@ -184,6 +184,10 @@ static const char *const migrations[] = {
 	"CREATE INDEX link_member_person ON link_member (person);"
 	"CREATE TABLE link_review (pos INTEGER PRIMARY KEY, a INTEGER NOT NULL REFERENCES raw_record(id),"
 	"  b INTEGER NOT NULL REFERENCES raw_record(id), prob REAL NOT NULL, explain TEXT NOT NULL);",
+
+	/* 7: what a list says happened to the person. */
+	"ALTER TABLE raw_record ADD COLUMN fate TEXT"
+	"  CHECK (fate IN ('killed', 'died_in_custody', 'dead', 'alive'));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

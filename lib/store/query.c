@@ -535,7 +535,7 @@ int tg_raw_insert(tg_store *st, const tg_raw_record *r, tg_error *err)
 	sqlite3_stmt *s = tg_store_stmt(st,
 		"INSERT INTO raw_record (list, row, rec_id, full_name, family, given, patronymic,"
 		" birth_date, birth_date_approx, age, sex, iin, iin_valid, place, death_date, note, extra,"
-		" event_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+		" event_date, fate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (!s)
 		return TG_EDB;
 	const char *text[] = {r->list, NULL, r->rec_id, r->full_name, r->family, r->given,
@@ -556,6 +556,7 @@ int tg_raw_insert(tg_store *st, const tg_raw_record *r, tg_error *err)
 	sqlite3_bind_text(s, 16, r->note, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 17, r->extra, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 18, r->event_date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 19, r->fate, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
 	return rc;
@@ -564,13 +565,13 @@ int tg_raw_insert(tg_store *st, const tg_raw_record *r, tg_error *err)
 #define RAW_SELECT \
 	"SELECT r.id, r.list, s.title, s.language, r.row, r.rec_id, r.full_name, r.family," \
 	" r.given, r.patronymic, r.birth_date, r.birth_date_approx, r.age, r.sex, r.iin," \
-	" r.iin_valid, r.place, r.death_date, r.note, r.extra, r.event_date" \
+	" r.iin_valid, r.place, r.death_date, r.note, r.extra, r.event_date, r.fate" \
 	" FROM raw_record r JOIN source s ON s.uid = r.list"
 
 static void raw_from_row(sqlite3_stmt *s, tg_raw_record *r)
 {
-	const char *t[21];
-	for (int i = 0; i < 21; i++)
+	const char *t[22];
+	for (int i = 0; i < 22; i++)
 		t[i] = (const char *)sqlite3_column_text(s, i);
 	*r = (tg_raw_record){.id = sqlite3_column_int64(s, 0), .list = t[1], .list_title = t[2],
 	                     .list_lang = t[3], .row = (long)sqlite3_column_int64(s, 4),
@@ -581,7 +582,7 @@ static void raw_from_row(sqlite3_stmt *s, tg_raw_record *r)
 	                                ? -1 : sqlite3_column_int(s, 12),
 	                     .sex = t[13], .iin = t[14], .iin_valid = sqlite3_column_int(s, 15),
 	                     .place = t[16], .death_date = t[17], .note = t[18], .extra = t[19],
-	                     .event_date = t[20]};
+	                     .event_date = t[20], .fate = t[21]};
 }
 
 int tg_raw_each(tg_store *st, int (*cb)(void *ctx, const tg_raw_record *r), void *ctx,

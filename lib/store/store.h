@@ -184,6 +184,7 @@ typedef struct tg_raw_record {
 	bool iin_valid;
 	const char *place, *death_date, *note, *extra;
 	const char *event_date; /* what the age refers to */
+	const char *fate;       /* "killed", "died_in_custody", "dead", "alive" or NULL */
 	/* filled when reading: */
 	long long id;
 	const char *list_title, *list_lang;
