@@ -18,11 +18,12 @@ static int copy_raw(void *ctx, const tg_raw_record *r)
 	if (r->age >= 0)
 		snprintf(age, sizeof age, "%d", r->age);
 	json_t *o = json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?,"
-	                      " s:s?}",
+	                      " s:s?, s:s?, s:s?}",
 		"raw", (json_int_t)r->id, "list", r->list_title, "record_id", r->rec_id,
 		"full_name", r->full_name, "family", r->family, "given", r->given,
 		"patronymic", r->patronymic, "birth_date", r->birth_date, "age", *age ? age : NULL,
-		"sex", r->sex, "iin", r->iin, "place", r->place, "event_date", r->event_date);
+		"sex", r->sex, "iin", r->iin, "place", r->place, "event_date", r->event_date,
+		"death_date", r->death_date, "fate", r->fate);
 	*(json_t **)ctx = o;
 	return 0;
 }
@@ -50,24 +51,39 @@ static int collect(void *ctx, const tg_review_item *it)
 	return 0;
 }
 
+static const char *fate_label(const char *code)
+{
+	return !strcmp(code, "killed")            ? _("killed")
+	     : !strcmp(code, "died_in_custody")   ? _("died in custody")
+	     : !strcmp(code, "dead")              ? _("died")
+	     : !strcmp(code, "alive")             ? _("alive")
+	                                          : code;
+}
+
 static void side_by_side(struct cli *c, tg_store *st, const json_t *a, const json_t *b)
 {
 	static const char *const keys[] = {"list", "record_id", "full_name", "family", "given",
-	                                   "patronymic", "birth_date", "age", "sex", "iin", "place"};
+	                                   "patronymic", "birth_date", "age", "sex", "iin", "place",
+	                                   "event_date", "death_date", "fate"};
 	const char *labels[] = {_("list"), _("record"), _("full name"), _("family name"),
 	                        _("given name"), _("patronymic"), _("birth date"), _("age"), _("sex"),
-	                        _("IIN"), _("place")};
+	                        _("IIN"), _("place"), _("event date"), _("death date"), _("fate")};
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
 		const char *x = json_string_value(json_object_get(a, keys[k]));
 		const char *y = json_string_value(json_object_get(b, keys[k]));
 		char *dx = NULL, *dy = NULL;
-		if (!strcmp(keys[k], "birth_date")) {
+		if (!strcmp(keys[k], "birth_date") || !strcmp(keys[k], "event_date") ||
+		    !strcmp(keys[k], "death_date")) {
 			x = x ? (dx = tg_text_format_date(x, c->lang)) : NULL;
 			y = y ? (dy = tg_text_format_date(y, c->lang)) : NULL;
 		}
 		if (!strcmp(keys[k], "sex")) {
 			x = x ? tg_term_label(st, "sex", x, c->lang) : NULL;
 			y = y ? tg_term_label(st, "sex", y, c->lang) : NULL;
+		}
+		if (!strcmp(keys[k], "fate")) {
+			x = x ? fate_label(x) : NULL;
+			y = y ? fate_label(y) : NULL;
 		}
 		if (!x && !y)
 			continue;

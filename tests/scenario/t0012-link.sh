@@ -48,6 +48,8 @@ assert 0.5 <= it["probability"] < 0.95, it["probability"]
 print(it["a"]["raw"], it["b"]["raw"], it["a"]["list"] + ":" + it["a"]["record_id"])
 PY
 read -r a b named <"$T/pair"
+# What a list says happened is read from its words (kk, ru, en).
+grep -q '"fate": "' "$T/out" || fail "review records carry no fate"
 expect_status 0 tg link --explain "$a" "$b"
 expect_in "$T/out" "match probability"
 expect_status 0 tg --json link --explain "$named" "$b"

@@ -135,11 +135,54 @@ static void test_bad_imports_change_nothing_and_say_where(void **state)
 	                    "\"records\":[]}", TG_EINVAL, "terms[0]", 0);
 }
 
+static int collect_fate(void *ctx, const tg_raw_record *r)
+{
+	char *out = ctx;
+	strcat(out, r->fate ? r->fate : "-");
+	strcat(out, r->event_date ? "|" : ",");
+	if (r->event_date)
+		strcat(out, r->event_date), strcat(out, ",");
+	return 0;
+}
+
+static void test_list_fate_is_read_from_words_in_three_languages(void **state)
+{
+	(void)state;
+	tg_store *st = open_mem();
+	char list[64], map[64];
+	snprintf(list, sizeof list, "/tmp/tergeu-io-list-%d.csv", (int)getpid());
+	snprintf(map, sizeof map, "/tmp/tergeu-io-map-%d.json", (int)getpid());
+	FILE *f = fopen(list, "w");
+	fputs("id,name,outcome,when\n"
+	      "1,Ерлан Серіков,погиб от огнестрельного ранения,05.01.2022\n"
+	      "2,Асель Нұрланқызы,қамауда қайтыс болды,2022-01\n"
+	      "3,Nurlan Isayev,alleges torture in detention,\n"
+	      "4,Бауыржан Ахметов,Killed by a sniper,\n"
+	      "5,Дана Ким,whereabouts unclear,\n", f);
+	fclose(f);
+	f = fopen(map, "w");
+	fputs("{\"id\": \"id\", \"full_name\": \"name\", \"fate\": \"outcome\","
+	      " \"event_date\": \"when\"}", f);
+	fclose(f);
+	tg_list_import o = {list, "Fates", map, "csv", "ru"};
+	tg_list_report rep;
+	tg_error err = {0};
+	assert_int_equal(tg_io_import_list(st, &o, &rep, NULL, NULL, &err), 0);
+	char got[256] = "";
+	assert_int_equal(tg_raw_each(st, collect_fate, got, &err), 0);
+	/* The unreadable one stays as written among the free fields. */
+	assert_string_equal(got, "killed|2022-01-05,died_in_custody|2022-01,alive,killed,-,");
+	unlink(list);
+	unlink(map);
+	tg_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_import_export_is_byte_identical),
 		cmocka_unit_test(test_bad_imports_change_nothing_and_say_where),
+		cmocka_unit_test(test_list_fate_is_read_from_words_in_three_languages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

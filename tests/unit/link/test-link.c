@@ -85,6 +85,30 @@ static void test_birth_dates_compare_partial_transposed_and_from_age(void **stat
 	assert_int_equal(level(lk, 0, 5, "birth"), 4);
 	assert_int_equal(level(lk, 0, 6, "birth"), 5);
 	assert_int_equal(level(lk, 0, 7, "birth"), 1); /* 33 in 2022: born 1988 or 1989 */
+	tg_link_input slip = person(9, 1, "Асель Нурланова", NULL, NULL, NULL);
+	slip.age = 38; /* born 1983 or 1984: 1988 is one digit off 1983 */
+	tg_link_add(lk, &slip);
+	assert_int_equal(level(lk, 0, 8, "birth"), 4);
+	tg_link_free(lk);
+}
+
+static void test_fate_compares_deaths_and_survivors(void **state)
+{
+	(void)state;
+	tg_link *lk = tg_link_new();
+	const char *fates[] = {"killed", "died_in_custody", "dead", "alive", NULL};
+	for (int i = 0; i < 5; i++) {
+		tg_link_input in = person(i + 1, i, "Ерлан Серіков", NULL, NULL, NULL);
+		in.fate = fates[i];
+		if (i == 4)
+			in.death_date = "2022-01-06"; /* a death date says he died */
+		tg_link_add(lk, &in);
+	}
+	assert_int_equal(level(lk, 0, 1, "fate"), 1); /* killed, died in custody */
+	assert_int_equal(level(lk, 0, 2, "fate"), 0); /* a death fits a killing */
+	assert_int_equal(level(lk, 0, 3, "fate"), 2);
+	assert_int_equal(level(lk, 3, 4, "fate"), 2);
+	assert_int_equal(level(lk, 1, 4, "fate"), 0);
 	tg_link_free(lk);
 }
 
@@ -217,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_names_compare_across_scripts_orders_and_patronymic_forms),
 		cmocka_unit_test(test_birth_dates_compare_partial_transposed_and_from_age),
 		cmocka_unit_test(test_iin_sex_and_place_levels),
+		cmocka_unit_test(test_fate_compares_deaths_and_survivors),
 		cmocka_unit_test(test_run_links_the_same_people_and_keeps_namesakes_apart),
 		cmocka_unit_test(test_decisions_join_and_part_whatever_the_score),
 	};
