@@ -55,6 +55,36 @@ expect_in "$T/out" "match probability"
 expect_status 0 tg --json link --explain "$named" "$b"
 expect_in "$T/out" '"comparisons"'
 
+# On a terminal, review goes pair by pair: both records side by side, the
+# explanation, and a choice; a "not the same" answer is a decision.
+python3 - "$TERGEU" >"$T/tty" <<'PY'
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "review"])
+out, answers = b"", [b"s\n", b"n\n", b"q\n"]
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+    if out.count(b"[q] quit") > 3 - len(answers) and answers:
+        os.write(fd, answers.pop(0))
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode())
+PY
+expect_in "$T/tty" "pair 1 of"
+expect_in "$T/tty" "match probability"
+expect_in "$T/tty" "pair 2 of"
+expect_in "$T/tty" "1 decisions recorded"
+expect_status 0 tg --json review --decisions
+expect_in "$T/out" '"not_link"'
+uid=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["id"])' "$T/out")
+expect_status 0 tg review --undo "$uid"
+
 # A decision: recorded in the ledger, applied at the next run, undone.
 expect_status 0 tg review --decide "$a" "$b" link --note "same person: family confirmed"
 expect_in "$T/out" "recorded"
@@ -64,7 +94,7 @@ expect_status 0 tg link --clusters-out "$T/after.csv"
 expect_status 0 tg --json link --explain "$a" "$b"
 expect_in "$T/out" '"same_cluster": true'
 expect_status 0 tg --json review --decisions
-uid=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["id"])' "$T/out")
+uid=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])["id"])' "$T/out")
 expect_status 0 tg ledger prove "$uid"
 expect_in "$T/out" "leaf_index"
 expect_status 0 tg review --undo "$uid"
