@@ -24,10 +24,6 @@
 #include "link/link.h"
 #include "store/store.h"
 
-static const struct {
-	const char *name, *lang;
-} lists[] = {{"government", "ru"}, {"ngo-a", "kk"}, {"ngo-b", "en"}, {"media", "en"}};
-
 /* Truth: (list, record id) -> person, read from truth.csv. */
 typedef struct truth {
 	char **key; /* "list\trecord" */
@@ -183,30 +179,19 @@ int main(int argc, char **argv)
 	char dir[] = "/tmp/tergeu-bench-link.XXXXXX";
 	if (!mkdtemp(dir))
 		bench_die("mkdtemp", "failed");
-	char lists_dir[512], db[512], path[600], map[600];
+	char lists_dir[512], db[512], path[600];
 	snprintf(lists_dir, sizeof lists_dir, "%s/lists", dir);
 	snprintf(db, sizeof db, "%s/db.sqlite", dir);
 	tg_error err = {0};
 
-	double t = bench_now();
-	tg_gen_opts go = {.seed = seed, .size = size};
-	if (tg_gen_lists(&go, lists_dir, NULL, NULL, &err))
-		bench_die("generate", err.msg);
-	double t_gen = bench_now() - t;
-
 	tg_store *st;
 	if (tg_store_open(db, TG_OPEN_CREATE | TG_OPEN_EXCLUSIVE, &st, &err))
 		bench_die("open", err.msg);
-	t = bench_now();
-	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
-		snprintf(path, sizeof path, "%s/list-%s.csv", lists_dir, lists[l].name);
-		snprintf(map, sizeof map, "%s/map-%s.json", lists_dir, lists[l].name);
-		tg_list_import o = {path, lists[l].name, map, "csv", lists[l].lang};
-		tg_list_report rep;
-		if (tg_io_import_list(st, &o, &rep, NULL, NULL, &err))
-			bench_die("import", err.msg);
-	}
-	double t_import = bench_now() - t;
+	double t = bench_now();
+	tg_gen_opts go = {.seed = seed, .size = size};
+	if (tg_gen_import_lists(st, &go, lists_dir, NULL, NULL, &err))
+		bench_die("generate and import", err.msg);
+	double t_gen = bench_now() - t;
 
 	size_t nraw = 0;
 	t = bench_now();
@@ -281,7 +266,7 @@ int main(int argc, char **argv)
 	printf("bench-link: population %d (seed %llu), %zu records, %lld persons found\n", size,
 	       (unsigned long long)seed, n,
 	       (long long)json_integer_value(json_object_get(report, "clusters")));
-	printf("generate %.2f s, import %.2f s\n", t_gen, t_import);
+	printf("generate and import %.2f s\n", t_gen);
 	printf("link end to end %.2f s: load %.2f s, u %.2f s, blocking and comparison %.2f s,"
 	       " em %.3f s, scoring %.2f s, clustering %.2f s, keep %.2f s\n", t_link,
 	       json_number_value(json_object_get(tm, "load")),

@@ -1,5 +1,6 @@
 /* tergeu demo [--size N] [--seed S] [--force] and
  * tergeu generate --out DIR [--size N] [--seed S] [--lists 3|4] */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "gen/gen.h"
+#include "link/link.h"
 
 /* Parses the options both commands share; out is set for generate. */
 static int gen_options(const char *cmd, int argc, char **argv, tg_gen_opts *o,
@@ -42,6 +44,32 @@ static int gen_options(const char *cmd, int argc, char **argv, tg_gen_opts *o,
 	return CLI_OK;
 }
 
+/* The same population's lists as raw records, linked, so that persons,
+ * the review queue and explanations can be tried at once. */
+static int demo_lists(tg_store *st, const tg_gen_opts *o, tg_error *err)
+{
+	char dir[] = "/tmp/tergeu-demo-lists.XXXXXX";
+	if (!mkdtemp(dir))
+		return tg_error_set(err, TG_EIO, NULL, _("cannot create a temporary directory: %s"),
+		                    strerror(errno));
+	int rc = tg_gen_import_lists(st, o, dir, cli_progress, NULL, err);
+	json_t *report = NULL;
+	tg_link_opts lo = {.progress = cli_progress};
+	if (!rc)
+		rc = tg_link_database(st, &lo, &report, NULL, err);
+	json_decref(report);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char path[sizeof dir + 256];
+		if (e->d_name[0] != '.' && snprintf(path, sizeof path, "%s/%s", dir, e->d_name) > 0)
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	return rc;
+}
+
 CLI_CMD(demo)
 {
 	tg_gen_opts o;
@@ -62,6 +90,8 @@ CLI_CMD(demo)
 	tg_error err = {0};
 	tg_store_set_actor(st, "demo");
 	rc = tg_gen_demo(st, &o, cli_progress, NULL, &err);
+	if (!rc)
+		rc = demo_lists(st, &o, &err);
 	cli_progress_done();
 	rc = rc ? cli_fail(&err) : cli_print_summary(c, st);
 	tg_store_close(st);

@@ -35,6 +35,16 @@ int cli_print_summary(struct cli *c, tg_store *st)
 	printf(_("Acts by type:\n"));
 	json_object_foreach(json_object_get(sum, "acts"), key, v)
 		print_count(c, tg_term_label(st, "act_type", key, c->lang), json_integer_value(v));
+	json_t *lists = json_object_get(sum, "lists");
+	if (json_integer_value(json_object_get(lists, "raw_records"))) {
+		printf(_("Imported lists:\n"));
+		print_count(c, _("records of the lists"),
+		            json_integer_value(json_object_get(lists, "raw_records")));
+		print_count(c, _("persons found by linkage"),
+		            json_integer_value(json_object_get(lists, "persons")));
+		print_count(c, _("pairs waiting for review"),
+		            json_integer_value(json_object_get(lists, "review")));
+	}
 	long long changes = 0;
 	json_object_foreach(json_object_get(sum, "changes"), key, v)
 		changes += json_integer_value(v);

@@ -36,4 +36,10 @@ int tg_gen_founding(tg_store *st, tg_error *err);
 int tg_gen_lists(const tg_gen_opts *o, const char *dir, tg_progress_fn progress, void *ctx,
                  tg_error *err);
 
+/* Writes the source lists into dir (as tg_gen_lists) and imports each as
+ * raw records of a list named government, ngo-a, ngo-b or media (as
+ * tergeu import --list does), ready for linkage. */
+int tg_gen_import_lists(tg_store *st, const tg_gen_opts *o, const char *dir,
+                        tg_progress_fn progress, void *ctx, tg_error *err);
+
 #endif

@@ -469,6 +469,12 @@ int tg_store_summary(tg_store *st, json_t **out, tg_error *err)
 	if (!rc)
 		rc = count_into(st, "SELECT op, count(*) FROM change GROUP BY op ORDER BY op",
 		                changes, err);
+	json_t *lists = json_object();
+	json_object_set_new(sum, "lists", lists);
+	if (!rc)
+		rc = count_into(st, "SELECT 'raw_records', count(*) FROM raw_record UNION ALL"
+		                    " SELECT 'persons', count(DISTINCT person) FROM link_member UNION ALL"
+		                    " SELECT 'review', count(*) FROM link_review", lists, err);
 	if (rc) {
 		json_decref(sum);
 		sum = NULL;

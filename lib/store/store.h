@@ -283,7 +283,9 @@ int tg_store_note_backup(tg_store *st, tg_error *err);
 long long tg_store_unsaved_changes(tg_store *st);
 
 /* Counts for a summary: {"records": {entity: n}, "acts": {type: n},
- * "changes": n, "schema": v}. New reference. */
+ * "changes": {op: n}, "lists": {"raw_records", "persons" (of the last
+ * linkage run), "review" (pairs queued by it)}, "schema": v}. New
+ * reference. */
 int tg_store_summary(tg_store *st, json_t **out, tg_error *err);
 
 #endif
