@@ -117,7 +117,7 @@ void cli_print_explanation(const json_t *x)
 		printf("  %-*s %-*s %+7.2f\n", cli_width(name, 11), name, cli_width(label, 40), label,
 		       json_number_value(json_object_get(cmp, "weight")));
 	}
-	const char *prior = _("prior (share of matches among compared pairs)");
+	const char *prior = _("prior (how often two records of these lists are one person)");
 	const char *total = _("total (log2 of the odds)");
 	printf("  %-*s %+7.2f\n", cli_width(prior, 52), prior,
 	       json_number_value(json_object_get(x, "prior")));

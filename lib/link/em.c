@@ -34,6 +34,7 @@ void lk_model_default(tg_link *lk)
 			m->u[c][l] = u0[c][l];
 		}
 	m->trained = false;
+	m->nlists = 0;
 }
 
 struct usample {
@@ -268,20 +269,90 @@ double lk_weight(const tg_link *lk, const lrec *a, const lrec *b, int c, int l)
 	return w;
 }
 
-double lk_probability(const tg_link *lk, const lrec *a, const lrec *b, const int level[NCMP])
+double lk_prior(const tg_link *lk, const lrec *a, const lrec *b)
 {
-	double lambda = lk->model.lambda;
-	double w = log2(lambda / (1 - lambda));
+	const lk_model *m = &lk->model;
+	if (a->list < (uint32_t)m->nlists && b->list < (uint32_t)m->nlists)
+		return m->lp[a->list][b->list];
+	return m->lambda;
+}
+
+double lk_evidence(const tg_link *lk, const lrec *a, const lrec *b, const int level[NCMP])
+{
+	double w = 0;
 	for (int c = 0; c < NCMP; c++)
 		if (level[c] >= 0)
 			w += lk_weight(lk, a, b, c, level[c]);
-	return 1 / (1 + exp2(-w));
+	return w;
+}
+
+static double posterior(double prior, double bits)
+{
+	return 1 / (1 + (1 - prior) / prior * exp2(-bits));
+}
+
+double lk_probability(const tg_link *lk, const lrec *a, const lrec *b, const int level[NCMP])
+{
+	return posterior(lk_prior(lk, a, b), lk_evidence(lk, a, b, level));
+}
+
+/* Evidence in bins of 1/16 bit from -64 to +64 bits. */
+#define BINS 2048
+static int bin_of(double bits)
+{
+	int b = (int)lround((bits + 64) * 16);
+	return b < 0 ? 0 : b >= BINS ? BINS - 1 : b;
+}
+
+void lk_list_priors(tg_link *lk, const lk_pairs *pairs, const float *evidence)
+{
+	lk_model *m = &lk->model;
+	int nl = 0;
+	for (size_t i = 0; i < lk->n; i++)
+		if ((int)lk->rec[i].list + 1 > nl)
+			nl = (int)lk->rec[i].list + 1;
+	m->nlists = 0;
+	if (nl > LK_MAXLISTS || !m->trained)
+		return; /* too many lists to tell apart: one prior for all */
+	double size[LK_MAXLISTS] = {0};
+	for (size_t i = 0; i < lk->n; i++)
+		size[lk->rec[i].list]++;
+	uint32_t (*hist)[BINS] = calloc((size_t)(nl * nl), sizeof *hist);
+	if (!hist)
+		abort();
+	for (size_t k = 0; k < pairs->n; k++) {
+		uint32_t x = lk->rec[pairs->v[k].a].list, y = lk->rec[pairs->v[k].b].list;
+		uint32_t lo = x < y ? x : y, hi = x ^ y ^ lo;
+		hist[lo * (uint32_t)nl + hi][bin_of(evidence[k])]++;
+	}
+	double floor = m->lambda / LK_LP_RATIO, ceil = fmin(0.5, m->lambda * LK_LP_RATIO);
+	for (int x = 0; x < nl; x++)
+		for (int y = x; y < nl; y++) {
+			double possible = x == y ? size[x] * (size[x] - 1) / 2 : size[x] * size[y];
+			double prior = m->lambda;
+			const uint32_t *h = hist[x * nl + y];
+			for (int it = 0; it < 200 && possible > 0; it++) {
+				double matches = 0;
+				for (int b = 0; b < BINS; b++)
+					if (h[b])
+						matches += h[b] * posterior(prior, b / 16.0 - 64);
+				double next = fmax(floor, fmin(ceil, matches / possible));
+				bool done = fabs(next - prior) <= 1e-9 * prior;
+				prior = next;
+				if (done)
+					break;
+			}
+			m->lp[x][y] = m->lp[y][x] = prior;
+		}
+	m->nlists = nl;
+	free(hist);
 }
 
 double lk_max_probability(const tg_link *lk, const int level[NCMP])
 {
 	const lk_model *m = &lk->model;
-	double w = log2(m->lambda / (1 - m->lambda));
+	double prior = fmin(0.5, m->lambda * LK_LP_RATIO); /* the largest a list pair may have */
+	double w = log2(prior / (1 - prior));
 	for (int c = 0; c < NCMP; c++)
 		if (level[c] >= 0)
 			w += log2(m->m[c][level[c]] / m->u[c][level[c]]);

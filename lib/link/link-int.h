@@ -75,12 +75,21 @@ int lk_conflict_kind(const lk_intern *keys, const lrec *a, const lrec *b);
 /* The reason for the first bit of kind, untranslated (N_), or NULL. */
 const char *lk_conflict_name(int kind);
 
+#define LK_MAXLISTS 16
+/* A list pair's prior stays within this factor of the global one. */
+#define LK_LP_RATIO 100.0
+
 /* Blocking rules, in the order they are applied. */
 enum { RULE_IIN, RULE_NAMES, RULE_NAME_YEAR, RULE_NAME_PREFIX, RULE_NAME_PLACE, NRULES };
 
 typedef struct lk_model {
 	double lambda;         /* prior: a random pair matches */
 	double blocked_lambda; /* share of matches among the compared pairs */
+	/* The prior of a pair by the lists its records come from (lists
+	 * differ in scope: a list of the dead shares few people with one of
+	 * torture complainants); 0 lists: the global prior for every pair. */
+	int nlists;
+	double lp[LK_MAXLISTS][LK_MAXLISTS];
 	double m[NCMP][LK_MAXLEVEL], u[NCMP][LK_MAXLEVEL];
 	int iterations;
 	bool converged, trained;
@@ -173,6 +182,13 @@ double lk_weight(const tg_link *lk, const lrec *a, const lrec *b, int c, int l);
 /* The highest match probability a pair with these levels can have,
  * whatever its names' frequencies. */
 double lk_max_probability(const tg_link *lk, const int level[NCMP]);
+/* The prior of a pair: its lists' when known, else the global one. */
+double lk_prior(const tg_link *lk, const lrec *a, const lrec *b);
+/* The evidence of a pair in bits: its weights summed, without the prior. */
+double lk_evidence(const tg_link *lk, const lrec *a, const lrec *b, const int level[NCMP]);
+/* Fits the prior of every pair of lists by EM over the kept pairs'
+ * evidence (bits, one per pair), the m and u being fixed. */
+void lk_list_priors(tg_link *lk, const lk_pairs *pairs, const float *evidence);
 /* Match probability of a pair with these levels. */
 double lk_probability(const tg_link *lk, const lrec *a, const lrec *b, const int level[NCMP]);
 

@@ -159,7 +159,8 @@ double lk_now(void)
 struct scoring {
 	const tg_link *lk;
 	const lk_pairs *pairs;
-	float *prob;
+	float *val; /* evidence in, probability out */
+	bool final;
 };
 
 static void score(void *ctx, int t, int nt)
@@ -169,8 +170,14 @@ static void score(void *ctx, int t, int nt)
 	int level[NCMP];
 	for (size_t k = from; k < to; k++) {
 		const lk_pair *p = &s->pairs->v[k];
-		lk_unpattern(p->pat, level);
-		s->prob[k] = (float)lk_probability(s->lk, &s->lk->rec[p->a], &s->lk->rec[p->b], level);
+		const lrec *a = &s->lk->rec[p->a], *b = &s->lk->rec[p->b];
+		if (s->final) {
+			double prior = lk_prior(s->lk, a, b);
+			s->val[k] = (float)(1 / (1 + (1 - prior) / prior * exp2(-s->val[k])));
+		} else {
+			lk_unpattern(p->pat, level);
+			s->val[k] = (float)lk_evidence(s->lk, a, b, level);
+		}
 	}
 }
 
@@ -250,7 +257,7 @@ static const uint8_t *train(void *ctx, const uint64_t *counts)
 
 int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 {
-	tg_link_opts opt = {.upper = 0.95, .lower = 0.5, .block_cap = 300, .seed = 1,
+	tg_link_opts opt = {.upper = 0.85, .lower = 0.5, .block_cap = 300, .seed = 1,
 	                    .u_pairs = 2000000, .em_iterations = 100};
 	if (o) {
 		opt.progress = o->progress;
@@ -322,7 +329,10 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 	float *prob = malloc((pairs.n ? pairs.n : 1) * sizeof *prob);
 	if (!prob)
 		abort();
-	struct scoring sc = {lk, &pairs, prob};
+	struct scoring sc = {lk, &pairs, prob, false};
+	lk_parallel(opt.threads, score, &sc);
+	lk_list_priors(lk, &pairs, prob);
+	sc.final = true;
 	lk_parallel(opt.threads, score, &sc);
 	size_t nlinks = 0, nband = 0;
 	for (size_t k = 0; k < pairs.n; k++) {
@@ -371,6 +381,14 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 	json_t *em = json_pack("{s:i, s:f, s:f, s:b}", "iterations", lk->model.iterations,
 	                       "lambda", lk->model.lambda, "blocked_lambda", lk->model.blocked_lambda,
 	                       "converged", lk->model.converged);
+	json_t *lp = json_array();
+	for (int x = 0; x < lk->model.nlists; x++) {
+		json_t *row = json_array();
+		for (int y = 0; y < lk->model.nlists; y++)
+			json_array_append_new(row, json_real(lk->model.lp[x][y]));
+		json_array_append_new(lp, row);
+	}
+	json_object_set_new(em, "list_priors", lp);
 
 	json_decref(lk->report);
 	lk->report = json_pack("{s:I, s:I, s:o, s:I, s:I, s:I, s:f, s:I, s:o, s:o,"
@@ -425,7 +443,7 @@ json_t *tg_link_explain(const tg_link *lk, size_t i, size_t j)
 	int level[NCMP];
 	lk_compare(&lk->keys, a, b, level);
 	json_t *cmps = json_array();
-	double lambda = lk->model.lambda, prior = log2(lambda / (1 - lambda)), total = prior;
+	double lambda = lk_prior(lk, a, b), prior = log2(lambda / (1 - lambda)), total = prior;
 	for (int c = 0; c < NCMP; c++) {
 		int l = level[c];
 		if (l < 0) {
@@ -480,6 +498,14 @@ int tg_link_set_model(tg_link *lk, const json_t *report)
 	}
 	m.lambda = lambda;
 	m.trained = true;
+	json_t *lp = json_object_get(json_object_get(report, "em"), "list_priors");
+	m.nlists = json_array_size(lp) <= LK_MAXLISTS ? (int)json_array_size(lp) : 0;
+	for (int x = 0; x < m.nlists; x++)
+		for (int y = 0; y < m.nlists; y++) {
+			m.lp[x][y] = json_number_value(json_array_get(json_array_get(lp, (size_t)x), (size_t)y));
+			if (!(m.lp[x][y] > 0 && m.lp[x][y] < 1))
+				return TG_EINVAL;
+		}
 	lk->model = m;
 	return 0;
 }

@@ -62,7 +62,7 @@ long tg_link_find(const tg_link *lk, long long id);
 void tg_link_constrain(tg_link *lk, long long a, long long b, bool must_link);
 
 typedef struct tg_link_opts {
-	double upper;   /* auto-link at or above this match probability (default 0.95) */
+	double upper;   /* auto-link at or above this match probability (default 0.85) */
 	double lower;   /* review between lower and upper (default 0.5) */
 	int block_cap;  /* blocks larger than this are skipped and reported (default 300) */
 	int threads;    /* comparison threads (default: online CPUs, at most 8) */

@@ -21,7 +21,7 @@ python3 "$root/scripts/link-quality" "$T/persons.csv" "$T/lists/truth.csv" --jso
 python3 - "$T/q.json" <<'PY'
 import json, sys
 q = json.load(open(sys.argv[1]))
-golden = {"precision": 0.9978, "recall": 0.9725, "f1": 0.9850}
+golden = {"precision": 0.9982, "recall": 0.9802, "f1": 0.9891}
 for k, v in golden.items():
     if q[k] < v - 0.002:
         sys.exit(f"FAIL: {k} {q[k]:.4f} fell below the golden {v:.4f}")
@@ -44,7 +44,7 @@ import json, sys
 q = json.load(open(sys.argv[1]))
 assert q, "the review queue is empty"
 it = q[0]
-assert 0.5 <= it["probability"] < 0.95, it["probability"]
+assert 0.5 <= it["probability"] < 0.85, it["probability"]
 print(it["a"]["raw"], it["b"]["raw"], it["a"]["list"] + ":" + it["a"]["record_id"])
 PY
 read -r a b named <"$T/pair"
