@@ -47,17 +47,11 @@ static void assert_near_at(double got, double want, const char *expr, const char
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	rewind(f);
-	char *buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
+	char *buf;
+	size_t len;
+	tg_error err = {0};
+	if (tg_read_file(path, &buf, &len, &err))
+		fail_msg("cannot open %s: %s", path, err.msg);
 	return buf;
 }
 
