@@ -255,129 +255,94 @@ static const uint8_t *train(void *ctx, const uint64_t *counts)
 	return tr->keep;
 }
 
-int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
+/* The options with defaults filled in. */
+static int resolve(const tg_link_opts *o, tg_link_opts *opt, tg_error *err)
 {
-	tg_link_opts opt = {.upper = 0.85, .lower = 0.5, .block_cap = 300, .seed = 1,
-	                    .u_pairs = 2000000, .em_iterations = 100};
+	*opt = (tg_link_opts){.upper = 0.85, .lower = 0.5, .block_cap = 300, .seed = 1,
+	                      .u_pairs = 2000000, .em_iterations = 100};
 	if (o) {
-		opt.progress = o->progress;
-		opt.progress_ctx = o->progress_ctx;
+		opt->progress = o->progress;
+		opt->progress_ctx = o->progress_ctx;
 		if (o->upper > 0)
-			opt.upper = o->upper;
+			opt->upper = o->upper;
 		if (o->lower > 0)
-			opt.lower = o->lower;
+			opt->lower = o->lower;
 		if (o->block_cap > 0)
-			opt.block_cap = o->block_cap;
-		if (o->threads > 0)
-			opt.threads = o->threads;
+			opt->block_cap = o->block_cap;
+		opt->threads = o->threads;
 		if (o->seed)
-			opt.seed = o->seed;
+			opt->seed = o->seed;
 		if (o->u_pairs > 0)
-			opt.u_pairs = o->u_pairs;
+			opt->u_pairs = o->u_pairs;
 		if (o->em_iterations > 0)
-			opt.em_iterations = o->em_iterations;
+			opt->em_iterations = o->em_iterations;
 	}
-	if (!(opt.upper > opt.lower && opt.upper < 1 && opt.lower > 0))
+	opt->threads = lk_threads(opt->threads);
+	if (!(opt->upper > opt->lower && opt->upper < 1 && opt->lower > 0))
 		return tg_error_set(err, TG_EINVAL, "threshold",
 		                    _("the thresholds must satisfy 0 < lower < upper < 1"));
-	opt.threads = lk_threads(opt.threads);
-	if (lk->n >= UINT32_MAX)
-		return tg_error_set(err, TG_EINVAL, NULL, _("too many records to link"));
-	tg_progress_fn progress = opt.progress;
-	void *pctx = opt.progress_ctx;
-	json_t *timings = json_object(), *rules = json_array();
-	double t0 = lk_now(), t;
+	return 0;
+}
 
-	lk_model_default(lk);
-	tg_link_find(lk, 0); /* builds the id index before threads read records */
-	if (progress)
-		progress(pctx, _("random pairs"), 0, 1);
-	t = lk_now();
-	lk_estimate_u(lk, opt.u_pairs, opt.seed, opt.threads);
-	json_object_set_new(timings, "u", json_real(lk_now() - t));
-
-	t = lk_now();
-	uint32_t npat = lk_npatterns();
-	uint64_t *counts = calloc((size_t)NRULES * npat, sizeof *counts);
-	lk_pairs pairs = {0};
-	if (!counts)
-		abort();
-	struct trainer tr = {lk, opt.em_iterations, opt.lower, NULL, 0, progress, pctx};
-	lk_block_compare(lk, opt.threads, opt.block_cap, &pairs, counts,
-	                 &(lk_training){train, &tr}, rules, progress, pctx);
-	double compare_time = lk_now() - t - tr.seconds;
-	free(tr.keep);
-	json_object_set_new(timings, "blocking_and_comparison", json_real(compare_time));
-	json_object_set_new(timings, "em", json_real(tr.seconds));
-	size_t distinct = 0;
-	for (uint32_t p = 0; p < npat; p++) {
-		uint64_t c = 0;
-		for (int r = 0; r < NRULES; r++)
-			c += counts[(size_t)r * npat + p];
-		distinct += c > 0;
-	}
-	free(counts);
-	uint64_t compared = 0;
-	json_t *rule;
-	size_t ri;
-	json_array_foreach(rules, ri, rule)
-		compared += (uint64_t)json_integer_value(json_object_get(rule, "new_pairs"));
-
-	if (progress)
-		progress(pctx, _("scoring"), 0, 1);
-	t = lk_now();
-	float *prob = malloc((pairs.n ? pairs.n : 1) * sizeof *prob);
-	if (!prob)
-		abort();
-	struct scoring sc = {lk, &pairs, prob, false};
-	lk_parallel(opt.threads, score, &sc);
-	lk_list_priors(lk, &pairs, prob);
+/* Scores the kept pairs and ranks those at or above the lower threshold,
+ * best first: order[0..*nlinks) reach the upper one, the rest up to
+ * *nranked are the review band. prob gets every pair's probability. */
+static size_t *rank(tg_link *lk, const lk_pairs *pairs, const tg_link_opts *opt, float *prob,
+                    size_t *nlinks, size_t *nranked)
+{
+	struct scoring sc = {lk, pairs, prob, false};
+	lk_parallel(opt->threads, score, &sc); /* evidence */
+	lk_list_priors(lk, pairs, prob);
 	sc.final = true;
-	lk_parallel(opt.threads, score, &sc);
-	size_t nlinks = 0, nband = 0;
-	for (size_t k = 0; k < pairs.n; k++) {
-		nlinks += prob[k] >= opt.upper;
-		nband += prob[k] >= opt.lower && prob[k] < opt.upper;
+	lk_parallel(opt->threads, score, &sc); /* probability */
+	size_t n = 0, links = 0;
+	for (size_t k = 0; k < pairs->n; k++) {
+		n += prob[k] >= opt->lower;
+		links += prob[k] >= opt->upper;
 	}
-	size_t *order = malloc((nlinks + nband + 1) * sizeof *order);
+	size_t *order = malloc((n + 1) * sizeof *order), at = 0;
 	if (!order)
 		abort();
-	size_t at = 0;
-	for (size_t k = 0; k < pairs.n; k++)
-		if (prob[k] >= opt.lower)
+	for (size_t k = 0; k < pairs->n; k++)
+		if (prob[k] >= opt->lower)
 			order[at++] = k;
-	qsort_r(order, at, sizeof *order, by_prob, &(struct scored){prob, pairs.v});
-	lk_pair *links = malloc((nlinks + 1) * sizeof *links);
-	if (!links)
-		abort();
-	for (size_t k = 0; k < nlinks; k++)
-		links[k] = pairs.v[order[k]];
-	json_object_set_new(timings, "scoring", json_real(lk_now() - t));
+	qsort_r(order, n, sizeof *order, by_prob, &(struct scored){prob, pairs->v});
+	*nlinks = links;
+	*nranked = n;
+	return order;
+}
 
-	if (progress)
-		progress(pctx, _("clustering"), 0, 1);
-	t = lk_now();
-	long refused[6] = {0};
-	lk_cluster(lk, links, nlinks, refused);
-	free(links);
+/* The review band's pairs whose records the clustering left apart and no
+ * reviewer has decided. */
+static void queue_review(tg_link *lk, const lk_pairs *pairs, const float *prob,
+                         const size_t *order, size_t from, size_t to)
+{
 	free(lk->review);
-	lk->review = malloc((nband + 1) * sizeof *lk->review);
-	if (!lk->review)
+	if (!(lk->review = malloc((to - from + 1) * sizeof *lk->review)))
 		abort();
 	lk->nreview = 0;
-	for (size_t k = nlinks; k < at; k++) {
-		const lk_pair *p = &pairs.v[order[k]];
+	for (size_t k = from; k < to; k++) {
+		const lk_pair *p = &pairs->v[order[k]];
 		if (lk->cluster[p->a] == lk->cluster[p->b] || decided(lk, p->a, p->b))
 			continue;
 		lk->review[lk->nreview++] = (struct lk_review){p->a, p->b, prob[order[k]]};
 	}
-	free(order);
-	free(prob);
+}
+
+/* What a run found, for tg_link_report. */
+struct run_figures {
+	json_t *rules, *timings;
+	uint64_t compared, kept, links;
+	size_t patterns;
+	double compare_time;
+	long refused[6];
+};
+
+static json_t *report(const tg_link *lk, const tg_link_opts *opt, const struct run_figures *f)
+{
 	size_t clusters = 0;
 	for (size_t i = 0; i < lk->n; i++)
 		clusters += lk->cluster[i] == i;
-	json_object_set_new(timings, "clustering", json_real(lk_now() - t));
-	json_object_set_new(timings, "total", json_real(lk_now() - t0));
 	json_t *em = json_pack("{s:i, s:f, s:f, s:b}", "iterations", lk->model.iterations,
 	                       "lambda", lk->model.lambda, "blocked_lambda", lk->model.blocked_lambda,
 	                       "converged", lk->model.converged);
@@ -389,29 +354,110 @@ int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
 		json_array_append_new(lp, row);
 	}
 	json_object_set_new(em, "list_priors", lp);
-
-	json_decref(lk->report);
-	lk->report = json_pack("{s:I, s:I, s:o, s:I, s:I, s:I, s:f, s:I, s:o, s:o,"
-	                       " s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:o, s:o}",
+	const long *r = f->refused;
+	return json_pack("{s:I, s:I, s:O, s:I, s:I, s:I, s:f, s:I, s:o, s:o,"
+	                 " s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:o, s:O}",
 		"records", (json_int_t)lk->n, "clusters", (json_int_t)clusters,
-		"blocking", rules, "pairs", (json_int_t)compared, "kept_pairs", (json_int_t)pairs.n,
-		"patterns", (json_int_t)distinct,
+		"blocking", f->rules, "pairs", (json_int_t)f->compared, "kept_pairs", (json_int_t)f->kept,
+		"patterns", (json_int_t)f->patterns,
 		"comparisons_per_second_per_thread",
-		compare_time > 0 ? (double)compared / compare_time / opt.threads : 0.0,
-		"random_pairs", (json_int_t)opt.u_pairs,
+		f->compare_time > 0 ? (double)f->compared / f->compare_time / opt->threads : 0.0,
+		"random_pairs", (json_int_t)opt->u_pairs,
 		"em", em,
 		"comparisons", model_json(&lk->model),
-		"links", (json_int_t)nlinks,
-		"refused_unions", "iin", (json_int_t)refused[0], "birth_date", (json_int_t)refused[1],
-		"sex", (json_int_t)refused[2], "patronymic", (json_int_t)refused[3],
-		"disagreement", (json_int_t)refused[4], "decision", (json_int_t)refused[5],
+		"links", (json_int_t)f->links,
+		"refused_unions", "iin", (json_int_t)r[0], "birth_date", (json_int_t)r[1],
+		"sex", (json_int_t)r[2], "patronymic", (json_int_t)r[3],
+		"disagreement", (json_int_t)r[4], "decision", (json_int_t)r[5],
 		"review", (json_int_t)lk->nreview,
-		"params", json_pack("{s:f, s:f, s:i, s:i, s:I, s:I, s:i}", "upper", opt.upper,
-		                    "lower", opt.lower, "block_cap", opt.block_cap, "threads", opt.threads,
-		                    "seed", (json_int_t)opt.seed, "random_pairs", (json_int_t)opt.u_pairs,
-		                    "em_iterations", opt.em_iterations),
-		"timings", timings);
+		"params", json_pack("{s:f, s:f, s:i, s:i, s:I, s:I, s:i}", "upper", opt->upper,
+		                    "lower", opt->lower, "block_cap", opt->block_cap,
+		                    "threads", opt->threads, "seed", (json_int_t)opt->seed,
+		                    "random_pairs", (json_int_t)opt->u_pairs,
+		                    "em_iterations", opt->em_iterations),
+		"timings", f->timings);
+}
+
+static void progress_to(const tg_link_opts *o, const char *what)
+{
+	if (o->progress)
+		o->progress(o->progress_ctx, what, 0, 1);
+}
+
+int tg_link_run(tg_link *lk, const tg_link_opts *o, tg_error *err)
+{
+	tg_link_opts opt;
+	int rc = resolve(o, &opt, err);
+	if (rc)
+		return rc;
+	if (lk->n >= UINT32_MAX)
+		return tg_error_set(err, TG_EINVAL, NULL, _("too many records to link"));
+	struct run_figures f = {.rules = json_array(), .timings = json_object()};
+	double t0 = lk_now(), t;
+
+	lk_model_default(lk);
+	progress_to(&opt, _("random pairs"));
+	t = lk_now();
+	lk_estimate_u(lk, opt.u_pairs, opt.seed, opt.threads);
+	json_object_set_new(f.timings, "u", json_real(lk_now() - t));
+
+	t = lk_now();
+	uint32_t npat = lk_npatterns();
+	uint64_t *counts = calloc((size_t)NRULES * npat, sizeof *counts);
+	lk_pairs pairs = {0};
+	if (!counts)
+		abort();
+	struct trainer tr = {lk, opt.em_iterations, opt.lower, NULL, 0, opt.progress,
+	                     opt.progress_ctx};
+	lk_block_compare(lk, opt.threads, opt.block_cap, &pairs, counts,
+	                 &(lk_training){train, &tr}, f.rules, opt.progress, opt.progress_ctx);
+	f.compare_time = lk_now() - t - tr.seconds;
+	free(tr.keep);
+	json_object_set_new(f.timings, "blocking_and_comparison", json_real(f.compare_time));
+	json_object_set_new(f.timings, "em", json_real(tr.seconds));
+	for (uint32_t p = 0; p < npat; p++) {
+		uint64_t c = 0;
+		for (int r = 0; r < NRULES; r++)
+			c += counts[(size_t)r * npat + p];
+		f.patterns += c > 0;
+	}
+	free(counts);
+	json_t *rule;
+	size_t ri;
+	json_array_foreach(f.rules, ri, rule)
+		f.compared += (uint64_t)json_integer_value(json_object_get(rule, "new_pairs"));
+	f.kept = pairs.n;
+
+	progress_to(&opt, _("scoring"));
+	t = lk_now();
+	float *prob = malloc((pairs.n ? pairs.n : 1) * sizeof *prob);
+	if (!prob)
+		abort();
+	size_t nlinks, nranked;
+	size_t *order = rank(lk, &pairs, &opt, prob, &nlinks, &nranked);
+	lk_pair *links = malloc((nlinks + 1) * sizeof *links);
+	if (!links)
+		abort();
+	for (size_t k = 0; k < nlinks; k++)
+		links[k] = pairs.v[order[k]];
+	f.links = nlinks;
+	json_object_set_new(f.timings, "scoring", json_real(lk_now() - t));
+
+	progress_to(&opt, _("clustering"));
+	t = lk_now();
+	lk_cluster(lk, links, nlinks, f.refused);
+	queue_review(lk, &pairs, prob, order, nlinks, nranked);
+	free(links);
+	free(order);
+	free(prob);
 	free(pairs.v);
+	json_object_set_new(f.timings, "clustering", json_real(lk_now() - t));
+	json_object_set_new(f.timings, "total", json_real(lk_now() - t0));
+
+	json_decref(lk->report);
+	lk->report = report(lk, &opt, &f);
+	json_decref(f.rules);
+	json_decref(f.timings);
 	return 0;
 }
 
