@@ -9,25 +9,44 @@
 
 #include "link/link-int.h"
 
+/* Each comparison: its levels, best first, the m to start EM from and the
+ * u used before random pairs are drawn (explanations without a run). */
 const lk_comparison lk_comparisons[NCMP] = {
 	{N_("name"), 6,
-	 {N_("given and family equal"), N_("given and family swapped"), N_("both similar (Jaro-Winkler >= 0.94)"),
-	  N_("both similar (Jaro-Winkler >= 0.85)"), N_("one word only"), N_("different")},
-	 {0.80, 0.05, 0.07, 0.04, 0.03, 0.01}},
-	{N_("patronymic"), 3, {N_("same father's name"), N_("similar (Jaro-Winkler >= 0.9)"), N_("different")},
-	 {0.93, 0.05, 0.02}},
+	 {N_("given and family equal"), N_("given and family swapped"),
+	  N_("both similar (Jaro-Winkler >= 0.94)"), N_("both similar (Jaro-Winkler >= 0.85)"),
+	  N_("one word only"), N_("different")},
+	 {0.80, 0.05, 0.07, 0.04, 0.03, 0.01},
+	 {0.0005, 0.0001, 0.001, 0.01, 0.2, 0.7887}},
+	{N_("patronymic"), 3,
+	 {N_("same father's name"), N_("similar (Jaro-Winkler >= 0.9)"), N_("different")},
+	 {0.93, 0.05, 0.02},
+	 {0.02, 0.05, 0.93}},
 	{N_("birth"), 6,
-	 {N_("same date"), N_("compatible (one is partial)"), N_("day and month transposed"), N_("one year apart"),
-	  N_("one digit differs"), N_("different")},
-	 {0.55, 0.38, 0.01, 0.04, 0.01, 0.01}},
-	{N_("sex"), 2, {N_("same"), N_("different")}, {0.99, 0.01}},
-	{N_("iin"), 3, {N_("same"), N_("one digit differs"), N_("different")}, {0.97, 0.02, 0.01}},
-	{N_("place"), 3, {N_("same place"), N_("same region"), N_("different")}, {0.85, 0.05, 0.10}},
-	{N_("event"), 4, {N_("same day"), N_("within three days"), N_("compatible (one is partial)"),
-	              N_("different")}, {0.80, 0.10, 0.08, 0.02}},
-	{N_("fate"), 3, {N_("same"), N_("both died, in different ways"),
-	                 N_("one died, the other did not")}, {0.95, 0.03, 0.02}},
+	 {N_("same date"), N_("compatible (one is partial)"), N_("day and month transposed"),
+	  N_("one year apart"), N_("one digit differs"), N_("different")},
+	 {0.55, 0.38, 0.01, 0.04, 0.01, 0.01},
+	 {0.0005, 0.02, 0.0001, 0.04, 0.02, 0.9194}},
+	{N_("sex"), 2, {N_("same"), N_("different")}, {0.99, 0.01}, {0.5, 0.5}},
+	{N_("iin"), 3,
+	 {N_("same"), N_("one digit differs"), N_("different")},
+	 {0.97, 0.02, 0.01},
+	 {0.000001, 0.00001, 0.999989}},
+	{N_("place"), 3,
+	 {N_("same place"), N_("same region"), N_("different")},
+	 {0.85, 0.05, 0.10},
+	 {0.15, 0.05, 0.8}},
+	{N_("event"), 4,
+	 {N_("same day"), N_("within three days"), N_("compatible (one is partial)"),
+	  N_("different")},
+	 {0.80, 0.10, 0.08, 0.02},
+	 {0.05, 0.2, 0.3, 0.45}},
+	{N_("fate"), 3,
+	 {N_("same"), N_("both died, in different ways"), N_("one died, the other did not")},
+	 {0.95, 0.03, 0.02},
+	 {0.6, 0.1, 0.3}},
 };
+
 
 static double jw_ids(const lk_intern *k, uint32_t a, uint32_t b)
 {

@@ -3,7 +3,8 @@
  * level) comes from random pairs, which are almost all non-matches; m
  * (how often matches do) and the share of matches among the blocked
  * pairs come from EM.  EM runs on the counts of distinct comparison
- * patterns, a few thousand numbers however many pairs there are.  Common
+ * patterns, a few thousand numbers however many pairs there are; then
+ * the prior of each pair of lists is fitted on the kept pairs.  Common
  * names agree by chance more often than rare ones: agreement on a name
  * is weighed by how frequent that very name is (term frequency).
  */
@@ -17,21 +18,11 @@ void lk_model_default(tg_link *lk)
 {
 	lk_model *m = &lk->model;
 	/* Before training: m as guessed, u roughly what random pairs give. */
-	static const double u0[NCMP][LK_MAXLEVEL] = {
-		{0.0005, 0.0001, 0.001, 0.01, 0.2, 0.7887},
-		{0.02, 0.05, 0.93},
-		{0.0005, 0.02, 0.0001, 0.04, 0.02, 0.9194},
-		{0.5, 0.5},
-		{0.000001, 0.00001, 0.999989},
-		{0.15, 0.05, 0.8},
-		{0.05, 0.2, 0.3, 0.45},
-		{0.6, 0.1, 0.3},
-	};
 	m->lambda = 0.001;
 	for (int c = 0; c < NCMP; c++)
 		for (int l = 0; l < lk_comparisons[c].nlevels; l++) {
 			m->m[c][l] = lk_comparisons[c].m0[l];
-			m->u[c][l] = u0[c][l];
+			m->u[c][l] = lk_comparisons[c].u0[l];
 		}
 	m->trained = false;
 	m->nlists = 0;

@@ -58,6 +58,7 @@ typedef struct lk_comparison {
 	int nlevels; /* not counting "missing" */
 	const char *levels[LK_MAXLEVEL];
 	double m0[LK_MAXLEVEL]; /* starting m-probabilities */
+	double u0[LK_MAXLEVEL]; /* u before the random pairs are drawn */
 } lk_comparison;
 extern const lk_comparison lk_comparisons[NCMP];
 /* Level of each comparison for a pair, -1 when a side lacks the field. */
