@@ -1,0 +1,80 @@
+/*
+ * stats — numbers that hold up: documented counts of distinct victims and
+ * multiple systems estimation of the total from overlapping lists.
+ *
+ * A capture table: k lists (2..6); for each observed capture pattern (a
+ * bit per list, bit i set when list i recorded the person, pattern 0 is
+ * never observed) the count of persons with it.
+ */
+#ifndef TG_STATS_H
+#define TG_STATS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/util.h"
+
+#define TG_STATS_MAXLISTS 6
+
+typedef struct tg_capture {
+	int k;                               /* lists */
+	char *names[TG_STATS_MAXLISTS];      /* list names (owned) */
+	double count[1 << TG_STATS_MAXLISTS]; /* by pattern; count[0] unused */
+} tg_capture;
+
+/* Frees the list names. */
+void tg_capture_release(tg_capture *t);
+/* Persons observed: the sum of the counts. */
+double tg_capture_observed(const tg_capture *t);
+
+/* An estimate of the total N with a 95% interval. */
+typedef struct tg_estimate {
+	const char *method;  /* "lincoln_petersen", "chapman", "loglinear", "lcmcr" */
+	double observed;     /* persons on at least one list */
+	double estimate;     /* N */
+	double lower, upper; /* 95% interval for N */
+	double se;           /* standard error where the method gives one, else NAN */
+	char model[256];     /* log-linear: the selected model, e.g. "[12][13][2][4]" */
+	double aic, bic, deviance;
+	int df;
+	char warning[512];   /* shaky assumptions, "" if none */
+} tg_estimate;
+
+/* Two lists (k == 2, or lists a and b of a bigger table, collapsed):
+ * Lincoln–Petersen and Chapman with their variances and 95% intervals. */
+int tg_estimate_lincoln_petersen(const tg_capture *t, tg_estimate *out, tg_error *err);
+int tg_estimate_chapman(const tg_capture *t, tg_estimate *out, tg_error *err);
+
+/* Log-linear: fits every hierarchical model the table allows (k <= 4:
+ * every hierarchical model without the k-way term; k = 5, 6: every model
+ * with main effects and any set of two-way terms) as a Poisson GLM by
+ * IRLS on the observed cells, ranks them by criterion ("aic" or "bic"),
+ * and gives the selected model's estimate with a profile-likelihood 95%
+ * interval. models, if not NULL, gets every fitted model ranked:
+ * [{"model", "estimate", "aic", "bic", "deviance", "df"}]. */
+int tg_estimate_loglinear(const tg_capture *t, const char *criterion, tg_estimate *out,
+                          json_t **models, tg_error *err);
+
+/* Bayesian non-parametric latent-class model (LCMCR, Manrique-Vallier
+ * 2016): a stick-breaking prior on up to K latent classes, each with its
+ * own capture probability per list; a Gibbs sampler that augments the
+ * unobserved persons. The estimate is the posterior median of N, the
+ * interval the 95% credible interval. */
+typedef struct tg_lcmcr_opts {
+	int K;                    /* latent classes (default 10) */
+	double a_alpha, b_alpha;  /* gamma prior of the stick-breaking concentration (0.25, 0.25) */
+	long burnin;              /* sweeps discarded (default 10,000) */
+	long samples;             /* sweeps kept after thinning (default 10,000) */
+	int thin;                 /* keep one sweep in thin (default 10) */
+	uint64_t seed;            /* default 1 */
+	tg_progress_fn progress;
+	void *progress_ctx;
+} tg_lcmcr_opts;
+/* diagnostics, if not NULL: {"sweeps", "effective_sample_size", "trace": {"mean",
+ * "sd", "first_half_mean", "second_half_mean"}, "converged", "seconds"}. A chain
+ * that does not look converged sets out->warning. */
+int tg_estimate_lcmcr(const tg_capture *t, const tg_lcmcr_opts *o, tg_estimate *out,
+                      json_t **diagnostics, tg_error *err);
+
+#endif
