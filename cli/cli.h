@@ -76,6 +76,9 @@ void cli_render_field(struct cli *c, tg_store *st, const tg_field *f, const json
 /* The printf field width that pads s to columns characters (UTF-8 text
  * has more bytes than characters). */
 int cli_width(const char *s, int columns);
+/* What happened to a person (killed, died_in_custody, dead, alive) in
+ * the reader's language. */
+const char *cli_fate_label(const char *code);
 /* Prints the summary of a database (demo, init). */
 int cli_print_summary(struct cli *c, tg_store *st);
 
@@ -104,6 +107,7 @@ CLI_CMD(evidence);
 CLI_CMD(namekey);
 CLI_CMD(translit);
 CLI_CMD(link);
+CLI_CMD(stats);
 CLI_CMD(review);
 /* A raw record named by its number or LIST:RECORD_ID (list title, id in
  * the list): 0, or prints an error naming param and returns 3. */

@@ -51,15 +51,6 @@ static int collect(void *ctx, const tg_review_item *it)
 	return 0;
 }
 
-static const char *fate_label(const char *code)
-{
-	return !strcmp(code, "killed")            ? _("killed")
-	     : !strcmp(code, "died_in_custody")   ? _("died in custody")
-	     : !strcmp(code, "dead")              ? _("died")
-	     : !strcmp(code, "alive")             ? _("alive")
-	                                          : code;
-}
-
 static void side_by_side(struct cli *c, tg_store *st, const json_t *a, const json_t *b)
 {
 	static const char *const keys[] = {"list", "record_id", "full_name", "family", "given",
@@ -82,8 +73,8 @@ static void side_by_side(struct cli *c, tg_store *st, const json_t *a, const jso
 			y = y ? tg_term_label(st, "sex", y, c->lang) : NULL;
 		}
 		if (!strcmp(keys[k], "fate")) {
-			x = x ? fate_label(x) : NULL;
-			y = y ? fate_label(y) : NULL;
+			x = x ? cli_fate_label(x) : NULL;
+			y = y ? cli_fate_label(y) : NULL;
 		}
 		if (!x && !y)
 			continue;

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "stats/stats.h"
 #include "store/store.h"
 #include "util/util.h"
 
@@ -70,5 +71,12 @@ int tg_io_write_clusters(tg_store *st, const char *path, long long *rows, tg_err
  * line break, quotes doubled; NULL is empty) and then a comma, or a line
  * feed after the last field of a row. */
 void tg_csv_write_field(FILE *f, const char *s, bool last);
+
+/* Reads a capture table: one 0/1 column per list (2 to 6), a "count"
+ * column, one row per observed pattern (repeated patterns add up). Errors
+ * (EINVAL) name the file, line and column: a value other than 0 or 1, a
+ * count that is not a whole number, an all-zero row, no count column,
+ * fewer than 2 or more than 6 lists, nobody recorded. */
+int tg_io_read_capture(const char *path, tg_capture *t, tg_error *err);
 
 #endif

@@ -28,6 +28,8 @@ typedef struct lrec {
 	uint32_t place, region;  /* interned place and region */
 	int32_t event;           /* day number of the event (death, detention), 0 unknown */
 	uint8_t event_prec;      /* 1 year, 2 month, 3 day */
+	int16_t ey;              /* the event date as given: year, month, day (0 unknown) */
+	uint8_t em, ed;
 	uint8_t fate;            /* LK_FATE_* */
 	uint64_t iin;            /* the 12 digits as a number, 0 if none */
 } lrec;

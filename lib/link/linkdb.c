@@ -148,6 +148,98 @@ static int person_ids(tg_store *st, const tg_link *lk, char (*ids)[TG_UUID_LEN],
 	return rc;
 }
 
+/* ---- person profiles ---- */
+
+/* How much a record's birth date tells: day 4, month 3, year 2, age 1. */
+static int birth_precision(const lrec *r)
+{
+	return !r->by ? 0 : r->yfuzzy ? 1 : r->bd ? 4 : r->bm ? 3 : 2;
+}
+
+/* The profile of the person made of members[0..n): the most precise
+ * event date and birth year, the place most members give (the first of
+ * them on a tie), sex by majority, and a death if any member records one
+ * (a killing over a death in custody over a death with no more said). */
+static void profile(const tg_link *lk, const uint32_t *members, size_t n, tg_link_profile *p,
+                    char event[11])
+{
+	static const char *const fates[] = {NULL, "dead", "killed", "died_in_custody", "alive"};
+	static const int fate_rank[] = {0, 2, 4, 3, 1};
+	const lrec *best_event = NULL, *best_birth = NULL;
+	uint32_t place = 0, region = 0;
+	int place_votes = 0, sex = 0, fate = 0;
+	for (size_t i = 0; i < n; i++) {
+		const lrec *r = &lk->rec[members[i]];
+		if (r->event && (!best_event || r->event_prec > best_event->event_prec))
+			best_event = r;
+		if (birth_precision(r) > (best_birth ? birth_precision(best_birth) : 0))
+			best_birth = r;
+		int votes = 0;
+		for (size_t j = 0; r->place && j < n; j++)
+			votes += lk->rec[members[j]].place == r->place;
+		if (votes > place_votes) {
+			place = r->place;
+			region = r->region;
+			place_votes = votes;
+		}
+		sex += r->sex == 1 ? 1 : r->sex == 2 ? -1 : 0;
+		if (fate_rank[r->fate] > fate_rank[fate])
+			fate = r->fate;
+	}
+	event[0] = 0;
+	if (best_event && best_event->event_prec == 3)
+		snprintf(event, 11, "%04d-%02d-%02d", best_event->ey, best_event->em, best_event->ed);
+	else if (best_event && best_event->event_prec == 2)
+		snprintf(event, 11, "%04d-%02d", best_event->ey, best_event->em);
+	else if (best_event)
+		snprintf(event, 11, "%04d", best_event->ey);
+	p->place = place ? lk->places.v[place].s : NULL;
+	p->region = region ? lk->places.v[region].s : NULL;
+	p->event = event[0] ? event : NULL;
+	p->sex = sex > 0 ? "male" : sex < 0 ? "female" : NULL;
+	p->birth_year = best_birth ? best_birth->by : 0;
+	p->fate = fates[fate];
+}
+
+/* Profiles of every person: clusters[i] names record i's person. */
+static tg_link_profile *profiles(const tg_link *lk, char (*ids)[TG_UUID_LEN],
+                                 char (**events)[11], size_t *count)
+{
+	size_t n = lk->n, np = 0;
+	uint32_t *order = malloc((n ? n : 1) * sizeof *order), *start = calloc(n + 1, sizeof *start);
+	if (!order || !start)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		start[lk->cluster[i] + 1]++;
+	for (size_t c = 0; c < n; c++)
+		start[c + 1] += start[c];
+	uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
+	if (!fill)
+		abort();
+	memcpy(fill, start, (n ? n : 1) * sizeof *fill);
+	for (size_t i = 0; i < n; i++)
+		order[fill[lk->cluster[i]]++] = (uint32_t)i;
+	free(fill);
+	for (size_t c = 0; c < n; c++)
+		np += start[c + 1] > start[c];
+	tg_link_profile *p = calloc(np ? np : 1, sizeof *p);
+	*events = calloc(np ? np : 1, sizeof **events);
+	if (!p || !*events)
+		abort();
+	size_t k = 0;
+	for (size_t c = 0; c < n; c++) {
+		if (start[c + 1] == start[c])
+			continue;
+		p[k].person = ids[c];
+		profile(lk, order + start[c], start[c + 1] - start[c], &p[k], (*events)[k]);
+		k++;
+	}
+	free(order);
+	free(start);
+	*count = np;
+	return p;
+}
+
 /* Each review item with its explanation, on every thread. */
 struct explainer {
 	const tg_link *lk;
@@ -210,8 +302,11 @@ int tg_link_database(tg_store *st, const tg_link_opts *o, json_t **report, tg_li
 		json_t *params = json_object_get(rep, "params");
 		char *ptext = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
 		char *rtext = json_dumps(rep, JSON_COMPACT);
+		size_t np;
+		char(*events)[11];
+		tg_link_profile *prof = profiles(lk, ids, &events, &np);
 		tg_linkdb_run run = {n, raw, person, nr, ra, rb, rp, (const char *const *)rx,
-		                     ptext, rtext};
+		                     ptext, rtext, np, prof};
 		char uid[TG_UUID_LEN];
 		rc = tg_linkdb_save(st, &run, uid, err);
 		if (!rc) {
@@ -222,6 +317,8 @@ int tg_link_database(tg_store *st, const tg_link_opts *o, json_t **report, tg_li
 		}
 		free(ptext);
 		free(rtext);
+		free(prof);
+		free(events);
 	}
 	for (size_t k = 0; k < nr; k++)
 		free(rx[k]);

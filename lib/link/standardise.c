@@ -378,6 +378,9 @@ static void event(const tg_link_input *in, lrec *r)
 	}
 	r->event = day_number(y, m ? m : 1, day ? day : 1);
 	r->event_prec = day ? 3 : m ? 2 : 1;
+	r->ey = (int16_t)y;
+	r->em = (uint8_t)m;
+	r->ed = (uint8_t)day;
 }
 
 void lk_standardise(tg_link *lk, const tg_link_input *in, lrec *r)

@@ -28,6 +28,16 @@ void tg_capture_release(tg_capture *t);
 /* Persons observed: the sum of the counts. */
 double tg_capture_observed(const tg_capture *t);
 
+/* The capture table of the last linkage run's persons, one per stratum
+ * of by (NULL: the whole; "place", "region", "period", "fate", "sex"):
+ * cb(stratum, table), stratum NULL for the unknown one. The table's list
+ * names are the lists' titles. EINVAL when no linkage has run or the
+ * persons come from fewer than 2 or more than 6 lists. */
+typedef struct tg_store tg_store;
+int tg_stats_capture_by(tg_store *st, const char *by,
+                        int (*cb)(void *ctx, const char *stratum, const tg_capture *t), void *ctx,
+                        tg_error *err);
+
 /* An estimate of the total N with a 95% interval. */
 typedef struct tg_estimate {
 	const char *method;  /* "lincoln_petersen", "chapman", "loglinear", "lcmcr" */

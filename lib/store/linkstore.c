@@ -193,7 +193,27 @@ int tg_linkdb_members(tg_store *st, int (*cb)(void *ctx, long long raw, const ch
 
 static int save_rows(tg_store *st, const tg_linkdb_run *run, const char *uid, tg_error *err)
 {
-	int rc = tg_store_exec(st, "DELETE FROM link_member; DELETE FROM link_review;", err);
+	int rc = tg_store_exec(st, "DELETE FROM link_member; DELETE FROM link_review;"
+	                           " DELETE FROM link_person;", err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *ps = tg_store_stmt(st, "INSERT INTO link_person (person, place, region, event,"
+	                                 " sex, birth_year, fate) VALUES (?, ?, ?, ?, ?, ?, ?)", err);
+	if (!ps)
+		return TG_EDB;
+	for (size_t i = 0; i < run->nprofiles && !rc; i++) {
+		const tg_link_profile *p = &run->profiles[i];
+		const char *text[] = {p->person, p->place, p->region, p->event, p->sex};
+		for (int c = 0; c < 5; c++)
+			sqlite3_bind_text(ps, c + 1, text[c], -1, SQLITE_STATIC);
+		if (p->birth_year)
+			sqlite3_bind_int(ps, 6, p->birth_year);
+		else
+			sqlite3_bind_null(ps, 6);
+		sqlite3_bind_text(ps, 7, p->fate, -1, SQLITE_STATIC);
+		rc = sqlite3_step(ps) == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+		sqlite3_reset(ps);
+	}
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = tg_store_stmt(st, "INSERT INTO link_member (raw, person) VALUES (?, ?)",
@@ -350,4 +370,152 @@ int tg_linkdb_person_of(tg_store *st, long long raw, char out[TG_UUID_LEN])
 		snprintf(out, TG_UUID_LEN, "%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
 	return found;
+}
+
+int tg_linkdb_lists(tg_store *st, int (*cb)(void *ctx, const char *uid, const char *title),
+                    void *ctx, tg_error *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT r.list, s.title FROM raw_record r JOIN source s ON s.uid = r.list"
+	                       " GROUP BY r.list ORDER BY min(r.id)", -1, &s, NULL))
+		return tg_store_dberr(st, err);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = cb(ctx, (const char *)sqlite3_column_text(s, 0),
+		        (const char *)sqlite3_column_text(s, 1));
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The person's value for a stratum: a whitelist, so by never reaches SQL
+ * as text. */
+static const char *stratum_sql(const char *by)
+{
+	static const char *const names[] = {"place", "region", "period", "fate", "sex"};
+	static const char *const sql[] = {"p.place", "p.region", "substr(p.event, 1, 7)", "p.fate",
+	                                  "p.sex"};
+	for (size_t i = 0; by && i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(by, names[i]))
+			return sql[i];
+	return by ? NULL : "NULL";
+}
+
+int tg_linkdb_memberships(tg_store *st, const char *by,
+                          int (*cb)(void *ctx, const char *stratum, const char *person,
+                                    const char *list),
+                          void *ctx, tg_error *err)
+{
+	const char *col = stratum_sql(by);
+	if (!col)
+		return tg_error_set(err, TG_EINVAL, "by",
+		                    _("--by: \"%s\" is not place, region, period, fate or sex"), by);
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "SELECT %s AS stratum, m.person, r.list FROM link_member m"
+	         " JOIN raw_record r ON r.id = m.raw JOIN link_person p ON p.person = m.person"
+	         " ORDER BY stratum, m.person", col);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL))
+		return tg_store_dberr(st, err);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = cb(ctx, (const char *)sqlite3_column_text(s, 0),
+		        (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2));
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The SQL of a count dimension, for persons (p: link_person) or records
+ * (r: raw_record): a whitelist, so no text from outside reaches SQL. */
+static const char *dimension_sql(const char *dim, bool persons)
+{
+	static const struct {
+		const char *name, *person, *record;
+	} dims[] = {
+		{"fate", "p.fate", "r.fate"},
+		{"place", "p.place", "r.place"},
+		{"region", "p.region", "NULL"},
+		{"period", "substr(p.event, 1, 7)",
+		 "substr(coalesce(r.event_date, r.death_date), 1, 7)"},
+		{"sex", "p.sex", "r.sex"},
+		{"age", "CASE WHEN p.birth_year IS NULL OR p.event IS NULL THEN NULL"
+		        " ELSE CAST(substr(p.event, 1, 4) AS INTEGER) - p.birth_year END",
+		 "CASE WHEN r.age IS NOT NULL THEN r.age WHEN r.birth_date IS NULL"
+		 " OR coalesce(r.event_date, r.death_date) IS NULL THEN NULL"
+		 " ELSE CAST(substr(coalesce(r.event_date, r.death_date), 1, 4) AS INTEGER)"
+		 " - CAST(substr(r.birth_date, 1, 4) AS INTEGER) END"},
+	};
+	for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
+		if (!strcmp(dim, dims[i].name))
+			return persons ? dims[i].person : dims[i].record;
+	return NULL;
+}
+
+static void age_group(tg_strbuf *sql, const char *age)
+{
+	tg_strbuf_addf(sql, "CASE WHEN (%s) IS NULL THEN NULL WHEN (%s) < 18 THEN '0-17'"
+	                    " WHEN (%s) < 30 THEN '18-29' WHEN (%s) < 45 THEN '30-44'"
+	                    " WHEN (%s) < 60 THEN '45-59' ELSE '60+' END", age, age, age, age, age);
+}
+
+int tg_store_victim_counts(tg_store *st, const char *const *dims, int ndims, bool *linked,
+                           int (*cb)(void *ctx, const char *const *values, long long n,
+                                     const char *lists),
+                           void *ctx, tg_error *err)
+{
+	json_t *last = tg_linkdb_last_run(st);
+	bool persons = last != NULL;
+	json_decref(last);
+	*linked = persons;
+	if (ndims < 0 || ndims > 6)
+		return tg_error_set(err, TG_EINVAL, "by", _("--by: at most 6 dimensions"));
+	tg_strbuf sql = TG_STRBUF_INIT;
+	tg_strbuf_adds(&sql, "SELECT ");
+	for (int d = 0; d < ndims; d++) {
+		const char *col = dimension_sql(dims[d], persons);
+		if (!col) {
+			tg_strbuf_release(&sql);
+			return tg_error_set(err, TG_EINVAL, "by",
+			                    _("--by: \"%s\" is not fate, place, region, period, sex or age"),
+			                    dims[d]);
+		}
+		if (!strcmp(dims[d], "age"))
+			age_group(&sql, col);
+		else
+			tg_strbuf_adds(&sql, col);
+		tg_strbuf_addf(&sql, " AS d%d, ", d);
+	}
+	tg_strbuf_adds(&sql, persons ? "count(DISTINCT p.person)" : "count(*)");
+	tg_strbuf_adds(&sql, ", group_concat(DISTINCT s.title) FROM ");
+	tg_strbuf_adds(&sql, persons ? "link_person p JOIN link_member m ON m.person = p.person"
+	                               " JOIN raw_record r ON r.id = m.raw"
+	                             : "raw_record r");
+	tg_strbuf_adds(&sql, " JOIN source s ON s.uid = r.list");
+	for (int d = 0; d < ndims; d++)
+		tg_strbuf_addf(&sql, "%s d%d", d ? "," : " GROUP BY", d);
+	for (int d = 0; d < ndims; d++)
+		tg_strbuf_addf(&sql, "%s d%d IS NULL, d%d", d ? "," : " ORDER BY", d, d);
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, tg_strbuf_str(&sql), -1, &s, NULL)
+	             ? tg_store_dberr(st, err) : 0;
+	tg_strbuf_release(&sql);
+	if (rc)
+		return rc;
+	int step;
+	const char *values[6];
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int d = 0; d < ndims; d++)
+			values[d] = (const char *)sqlite3_column_text(s, d);
+		rc = cb(ctx, values, sqlite3_column_int64(s, ndims),
+		        (const char *)sqlite3_column_text(s, ndims + 1));
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	return rc;
 }

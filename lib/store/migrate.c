@@ -188,6 +188,10 @@ static const char *const migrations[] = {
 	/* 7: what a list says happened to the person. */
 	"ALTER TABLE raw_record ADD COLUMN fate TEXT"
 	"  CHECK (fate IN ('killed', 'died_in_custody', 'dead', 'alive'));",
+
+	/* 8: what linkage knows of each person, for counts and strata. */
+	"CREATE TABLE link_person (person TEXT PRIMARY KEY, place TEXT, region TEXT, event TEXT,"
+	"  sex TEXT, birth_year INTEGER, fate TEXT) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -239,6 +239,15 @@ int tg_linkdb_members(tg_store *st, int (*cb)(void *ctx, long long raw, const ch
  * filled, 0 if none, -1 on a database error. */
 int tg_linkdb_person_of(tg_store *st, long long raw, char out[TG_UUID_LEN]);
 
+/* What linkage knows of a person (the best its records say). */
+typedef struct tg_link_profile {
+	const char *person;
+	const char *place, *region; /* gazetteer codes, or a place's key when unknown */
+	const char *event;          /* partial date of the event */
+	const char *sex, *fate;
+	int birth_year;             /* 0 unknown */
+} tg_link_profile;
+
 /* A linkage run's results, replacing the last run's persons and review
  * queue in one transaction, with a change entry naming the run, its
  * parameters and the SHA-256 of its raw,person lines. */
@@ -251,6 +260,8 @@ typedef struct tg_linkdb_run {
 	const double *review_prob;
 	const char *const *review_explain; /* JSON */
 	const char *params, *report;       /* JSON */
+	size_t nprofiles;                  /* one per person */
+	const tg_link_profile *profiles;
 } tg_linkdb_run;
 int tg_linkdb_save(tg_store *st, const tg_linkdb_run *run, char uid_out[TG_UUID_LEN],
                    tg_error *err);
@@ -265,6 +276,31 @@ int tg_linkdb_clusters(tg_store *st,
                        int (*cb)(void *ctx, const char *list, const char *rec_id,
                                  const char *person),
                        void *ctx, tg_error *err);
+
+/* The lists that have raw records, in the order of their first record:
+ * cb(source id, title). */
+int tg_linkdb_lists(tg_store *st, int (*cb)(void *ctx, const char *uid, const char *title),
+                    void *ctx, tg_error *err);
+/* Every (person, list) of the last linkage run with the person's value of
+ * the stratum by (NULL: none; "place", "region", "period" (the event's
+ * month), "fate", "sex"; NULL values are unknown), ordered by stratum and
+ * person. EINVAL for another by. */
+int tg_linkdb_memberships(tg_store *st, const char *by,
+                          int (*cb)(void *ctx, const char *stratum, const char *person,
+                                    const char *list),
+                          void *ctx, tg_error *err);
+
+/* Documented victims by dimensions (each "fate", "place", "region",
+ * "period" (month of the event), "sex" or "age" (group: 0-17, 18-29,
+ * 30-44, 45-59, 60+)): distinct persons of the last linkage run, or raw
+ * records when none has run (*linked says which). cb(values, n, lists)
+ * per combination, NULL values are unknown (sorted last), lists the
+ * titles of the lists behind the number, comma-separated. EINVAL for an
+ * unknown dimension or more than 6. */
+int tg_store_victim_counts(tg_store *st, const char *const *dims, int ndims, bool *linked,
+                           int (*cb)(void *ctx, const char *const *values, long long n,
+                                     const char *lists),
+                           void *ctx, tg_error *err);
 
 /* The review queue of the last run, best first, without the pairs
  * decided since. */

@@ -177,12 +177,53 @@ static void test_list_fate_is_read_from_words_in_three_languages(void **state)
 	tg_store_close(st);
 }
 
+static tg_capture read_table(const char *text, int want, const char *field, int line)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/tergeu-io-capture-%d.csv", (int)getpid());
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	tg_capture t;
+	tg_error err = {0};
+	int rc = tg_io_read_capture(path, &t, &err);
+	unlink(path);
+	if (rc != want)
+		fail_msg("%s: got %d (%s), want %d", text, rc, err.msg, want);
+	if (want) {
+		assert_string_equal(err.path, field);
+		assert_int_equal(err.line, line);
+		assert_non_null(strstr(err.file, "tergeu-io-capture"));
+	}
+	return t;
+}
+
+static void test_capture_tables_read_and_bad_ones_say_where(void **state)
+{
+	(void)state;
+	tg_capture t = read_table("A,B,C,count\n1,0,0,10\n0,1,0,5\n1,1,1,2\n1,0,0,3\n", 0, NULL, 0);
+	assert_int_equal(t.k, 3);
+	assert_string_equal(t.names[2], "C");
+	assert_true(t.count[1] == 13 && t.count[2] == 5 && t.count[7] == 2);
+	assert_true(tg_capture_observed(&t) == 20);
+	tg_capture_release(&t);
+	read_table("A,B,count\n1,0,4\n1,2,3\n", TG_EINVAL, "B", 3);
+	read_table("A,B,count\n1,0,4\n0,0,3\n", TG_EINVAL, "", 3);
+	read_table("A,B,count\n1,0,-4\n", TG_EINVAL, "count", 2);
+	read_table("A,B,count\n1,0,2.5\n", TG_EINVAL, "count", 2);
+	read_table("A,B\n1,0\n", TG_EINVAL, "count", 1);
+	read_table("A,count\n1,4\n", TG_EINVAL, "", 1);
+	read_table("A,B,C,D,E,F,G,count\n", TG_EINVAL, "G", 1);
+	read_table("A,B,count\n1,0,4\n1,1\n", TG_EINVAL, "", 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_import_export_is_byte_identical),
 		cmocka_unit_test(test_bad_imports_change_nothing_and_say_where),
 		cmocka_unit_test(test_list_fate_is_read_from_words_in_three_languages),
+		cmocka_unit_test(test_capture_tables_read_and_bad_ones_say_where),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
