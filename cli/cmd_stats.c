@@ -1,7 +1,10 @@
-/* tergeu stats [--by DIM[,DIM...]] [--format table|csv|json]: documented
- * victims (distinct persons after linkage, records before it) by fate,
- * place, region, period, sex and age group, with the lists behind each
- * number and the unknowns as their own rows. */
+/* tergeu stats [--from lists|records] [--by DIM[,DIM...]]
+ *              [--format table|csv|json] [--clearance LEVEL]: documented
+ * victims with the unknowns as their own rows: from the imported lists
+ * (distinct persons after linkage, records before it) by fate, place,
+ * region, period, sex and age group, with the lists behind each number;
+ * or from the event-based records (victims of acts) by act type, place,
+ * region, period, sex and age group, with the sources behind each. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +14,8 @@
 #include "text/text.h"
 
 /* The dimensions, for the headers in the reader's language. */
-static const char *const dimensions[] = {N_("fate"), N_("place"), N_("region"), N_("period"),
-                                         N_("sex"), N_("age")};
+static const char *const dimensions[] = {N_("fate"), N_("act_type"), N_("place"),
+                                         N_("region"), N_("period"), N_("sex"), N_("age")};
 
 static const char *header(const char *dim)
 {
@@ -30,6 +33,7 @@ struct table {
 	const char *const *dims;
 	json_t *rows;
 	long long total;
+	bool records; /* victims of acts, not list entries */
 };
 
 static const char *shown(struct table *t, int d, const char *v)
@@ -38,107 +42,127 @@ static const char *shown(struct table *t, int d, const char *v)
 		return _("unknown");
 	if (!strcmp(t->dims[d], "fate"))
 		return cli_fate_label(v);
+	if (!strcmp(t->dims[d], "act_type"))
+		return tg_term_label(t->st, "act_type", v, t->c->lang);
 	if (!strcmp(t->dims[d], "sex"))
 		return tg_term_label(t->st, "sex", v, t->c->lang);
 	return v;
 }
 
-static int row(void *ctx, const char *const *values, long long n, const char *lists)
+static int row(void *ctx, const char *const *values, long long n, const char *behind)
 {
 	struct table *t = ctx;
 	t->total += n;
+	json_t *names = behind ? json_loads(behind, 0, NULL) : NULL;
+	if (!json_is_array(names)) {
+		json_decref(names);
+		names = json_array();
+	}
+	/* A source with no information behind it comes out as null. */
+	for (size_t i = json_array_size(names); i-- > 0;)
+		if (!json_is_string(json_array_get(names, i)))
+			json_array_remove(names, i);
+	tg_strbuf joined = TG_STRBUF_INIT;
+	size_t i;
+	json_t *name;
+	json_array_foreach(names, i, name)
+		tg_strbuf_addf(&joined, "%s%s", i ? "; " : "", json_string_value(name));
 	if (!strcmp(t->format, "json")) {
 		json_t *r = json_object();
 		for (int d = 0; d < t->ndims; d++)
 			json_object_set_new(r, t->dims[d], values[d] ? json_string(values[d]) : json_null());
 		json_object_set_new(r, "victims", json_integer(n));
-		json_t *l = json_array();
-		char *copy = strdup(lists ? lists : ""), *save = NULL;
-		for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-			json_array_append_new(l, json_string(tok));
-		free(copy);
-		json_object_set_new(r, "lists", l);
+		json_object_set(r, t->records ? "sources" : "lists", names);
 		json_array_append_new(t->rows, r);
 	} else if (!strcmp(t->format, "csv")) {
 		for (int d = 0; d < t->ndims; d++)
 			tg_csv_write_field(stdout, values[d] ? values[d] : "", false);
 		printf("%lld,", n);
-		tg_csv_write_field(stdout, lists, true);
+		tg_csv_write_field(stdout, tg_strbuf_str(&joined), true);
 	} else {
 		for (int d = 0; d < t->ndims; d++) {
 			const char *v = shown(t, d, values[d]);
 			printf("%-*s ", cli_width(v, 28), v);
 		}
 		char *num = tg_text_format_int(n, t->c->lang);
-		printf("%10s  %s\n", num ? num : "?", lists ? lists : "");
+		printf("%10s  %s\n", num ? num : "?", tg_strbuf_str(&joined));
 		free(num);
 	}
+	tg_strbuf_release(&joined);
+	json_decref(names);
 	return 0;
 }
 
 CLI_CMD(stats)
 {
-	const char *by = "fate,region", *format = NULL;
+	const char *by = NULL, *format = NULL, *from = NULL;
+	int clearance = TG_CLEAR_RESTRICTED;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--by") && i + 1 < argc)
-			by = argv[++i];
-		else if (!strcmp(argv[i], "--format") && i + 1 < argc &&
-		         (!strcmp(argv[i + 1], "table") || !strcmp(argv[i + 1], "csv") ||
-		          !strcmp(argv[i + 1], "json")))
-			format = argv[++i];
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--by") && v)
+			by = v;
+		else if (!strcmp(a, "--format") && v &&
+		         (!strcmp(v, "table") || !strcmp(v, "csv") || !strcmp(v, "json")))
+			format = v;
+		else if (!strcmp(a, "--from") && v && (!strcmp(v, "lists") || !strcmp(v, "records")))
+			from = v;
+		else if (!strcmp(a, "--clearance") && v && (clearance = tg_clearance_level(v)) >= 0)
+			;
 		else
-			return cli_usage_error("stats", _("unexpected argument \"%s\""), argv[i]);
+			return cli_usage_error("stats", _("unexpected argument \"%s\""), a);
+		i++;
 	}
 	if (!format)
 		format = c->json ? "json" : "table";
-	char *copy = strdup(by), *save = NULL;
+	tg_store *st;
+	int rc = cli_open(c, 0, &st);
+	if (rc)
+		return rc;
+	bool records = from ? !strcmp(from, "records") : tg_raw_count(st, NULL) <= 0;
+	char *copy = strdup(by ? by : records ? "act_type,region" : "fate,region"), *save = NULL;
 	const char *dims[7];
 	int n = 0;
 	for (char *tok = strtok_r(copy, ",", &save); tok && n < 7; tok = strtok_r(NULL, ",", &save))
 		dims[n++] = tok;
-	tg_store *st;
-	int rc = cli_open(c, 0, &st);
-	if (rc) {
-		free(copy);
-		return rc;
-	}
-	struct table t = {c, st, format, n, dims, json_array(), 0};
-	bool linked;
+	struct table t = {c, st, format, n, dims, json_array(), 0, records};
+	bool linked = false;
 	tg_error err = {0};
 	if (!strcmp(format, "csv")) {
 		for (int d = 0; d < n; d++)
 			tg_csv_write_field(stdout, dims[d], false);
-		printf("victims,lists\n");
+		printf(records ? "victims,sources\n" : "victims,lists\n");
 	} else if (!strcmp(format, "table")) {
 		for (int d = 0; d < n; d++) {
 			const char *h = header(dims[d]);
 			printf("%-*s ", cli_width(h, 28), h);
 		}
 		const char *v = _("victims");
-		printf("%*s  %s\n", cli_width(v, 10), v, _("lists"));
+		printf("%*s  %s\n", cli_width(v, 10), v, records ? _("sources") : _("lists"));
 	}
-	rc = tg_store_victim_counts(st, dims, n, &linked, row, &t, &err);
+	rc = records ? tg_store_act_victim_counts(st, dims, n, clearance, row, &t, &err)
+	             : tg_store_victim_counts(st, dims, n, &linked, row, &t, &err);
 	tg_store_close(st);
+	free(copy);
 	if (rc) {
 		json_decref(t.rows);
-		free(copy);
 		return cli_fail(&err);
 	}
+	const char *unit = records ? "victims" : linked ? "persons" : "records";
 	if (!strcmp(format, "json")) {
-		json_t *out = json_pack("{s:s, s:I, s:o}", "unit", linked ? "persons" : "records",
-		                        "total", (json_int_t)t.total, "rows", t.rows);
+		json_t *out = json_pack("{s:s, s:I, s:o}", "unit", unit, "total", (json_int_t)t.total,
+		                        "rows", t.rows);
 		cli_print_json(out);
 		json_decref(out);
-	} else {
-		json_decref(t.rows);
-		if (!strcmp(format, "table")) {
-			char *num = tg_text_format_int(t.total, c->lang);
-			printf(linked ? _("%s distinct persons after linkage\n")
-			              : _("%s list records (no linkage has run: records, not persons)\n"),
-			       num ? num : "?");
-			free(num);
-		}
+		return CLI_OK;
 	}
-	free(copy);
+	json_decref(t.rows);
+	if (!strcmp(format, "table")) {
+		char *num = tg_text_format_int(t.total, c->lang);
+		printf(records  ? _("%s distinct victims of documented acts\n")
+		       : linked ? _("%s distinct persons after linkage\n")
+		                : _("%s list records (no linkage has run: records, not persons)\n"),
+		       num ? num : "?");
+		free(num);
+	}
 	return CLI_OK;
 }

@@ -60,8 +60,8 @@ static const struct cli_cmd commands[] = {
 	{"review", cmd_review, N_("review the pairs linkage could not decide"),
 	 N_("[--json] | --decide RECORD RECORD link|not-link [--note TEXT] | --decisions"
 	    " | --undo DECISION")},
-	{"stats", cmd_stats, N_("count documented victims: persons after linkage, by fate, place, period, sex, age"),
-	 N_("[--by fate,place,region,period,sex,age] [--format table|csv|json]")},
+	{"stats", cmd_stats, N_("count documented victims, with the lists or sources behind each number"),
+	 N_("[--from lists|records] [--by DIM,...] [--format table|csv|json] [--clearance LEVEL]")},
 	{"name-key", cmd_namekey, N_("print the name keys shared by the spellings of names"),
 	 N_("[--all] NAME...")},
 	{"translit", cmd_translit, N_("transliterate names between Cyrillic and Latin schemes"),

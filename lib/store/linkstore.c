@@ -491,7 +491,7 @@ int tg_store_victim_counts(tg_store *st, const char *const *dims, int ndims, boo
 		tg_strbuf_addf(&sql, " AS d%d, ", d);
 	}
 	tg_strbuf_adds(&sql, persons ? "count(DISTINCT p.person)" : "count(*)");
-	tg_strbuf_adds(&sql, ", group_concat(DISTINCT s.title) FROM ");
+	tg_strbuf_adds(&sql, ", json_group_array(DISTINCT s.title) FROM ");
 	tg_strbuf_adds(&sql, persons ? "link_person p JOIN link_member m ON m.person = p.person"
 	                               " JOIN raw_record r ON r.id = m.raw"
 	                             : "raw_record r");
@@ -506,6 +506,91 @@ int tg_store_victim_counts(tg_store *st, const char *const *dims, int ndims, boo
 	tg_strbuf_release(&sql);
 	if (rc)
 		return rc;
+	int step;
+	const char *values[6];
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int d = 0; d < ndims; d++)
+			values[d] = (const char *)sqlite3_column_text(s, d);
+		rc = cb(ctx, values, sqlite3_column_int64(s, ndims),
+		        (const char *)sqlite3_column_text(s, ndims + 1));
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The SQL of a dimension over acts (a), their events (e), victims (v),
+ * places (pl) and the places above them (up). */
+static const char *act_dimension_sql(const char *dim)
+{
+	static const struct {
+		const char *name, *sql;
+	} dims[] = {
+		{"act_type", "a.type"},
+		{"place", "pl.name"},
+		{"region", "coalesce(up.name, pl.name)"},
+		{"period", "substr(coalesce(a.start, e.start), 1, 7)"},
+		{"sex", "v.sex"},
+		{"age", "CASE WHEN v.birth_date IS NULL OR coalesce(a.start, e.start) IS NULL THEN NULL"
+		        " ELSE CAST(substr(coalesce(a.start, e.start), 1, 4) AS INTEGER)"
+		        " - CAST(substr(v.birth_date, 1, 4) AS INTEGER) END"},
+	};
+	for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
+		if (!strcmp(dim, dims[i].name))
+			return dims[i].sql;
+	return NULL;
+}
+
+#define LEVEL(col) \
+	"CASE " col " WHEN 'public' THEN 0 WHEN 'restricted' THEN 1 ELSE 2 END"
+
+int tg_store_act_victim_counts(tg_store *st, const char *const *dims, int ndims, int clearance,
+                               int (*cb)(void *ctx, const char *const *values, long long n,
+                                         const char *sources),
+                               void *ctx, tg_error *err)
+{
+	if (ndims < 0 || ndims > 6)
+		return tg_error_set(err, TG_EINVAL, "by", _("--by: at most 6 dimensions"));
+	tg_strbuf sql = TG_STRBUF_INIT;
+	tg_strbuf_adds(&sql, "SELECT ");
+	for (int d = 0; d < ndims; d++) {
+		const char *col = act_dimension_sql(dims[d]);
+		if (!col) {
+			tg_strbuf_release(&sql);
+			return tg_error_set(err, TG_EINVAL, "by",
+			                    _("--by: \"%s\" is not act_type, place, region, period, sex or"
+			                      " age"), dims[d]);
+		}
+		if (!strcmp(dims[d], "age"))
+			age_group(&sql, col);
+		else
+			tg_strbuf_adds(&sql, col);
+		tg_strbuf_addf(&sql, " AS d%d, ", d);
+	}
+	tg_strbuf_adds(&sql,
+		"count(DISTINCT a.victim), json_group_array(DISTINCT s.title) FROM act a"
+		" JOIN person v ON v.uid = a.victim AND v.deleted IS NULL AND " LEVEL("v.confidentiality")
+		" <= ?1"
+		" LEFT JOIN event e ON e.uid = a.event AND e.deleted IS NULL"
+		" LEFT JOIN place pl ON pl.uid = coalesce(a.place, e.place)"
+		" LEFT JOIN place up ON up.uid = pl.parent AND up.type IN ('region', 'city')"
+		" LEFT JOIN information i ON i.subject IN (a.uid, a.victim) AND i.deleted IS NULL"
+		"  AND " LEVEL("i.confidentiality") " <= ?1"
+		" LEFT JOIN source s ON s.uid = i.source AND s.deleted IS NULL"
+		"  AND " LEVEL("s.confidentiality") " <= ?1"
+		" WHERE a.deleted IS NULL AND " LEVEL("a.confidentiality") " <= ?1");
+	for (int d = 0; d < ndims; d++)
+		tg_strbuf_addf(&sql, "%s d%d", d ? "," : " GROUP BY", d);
+	for (int d = 0; d < ndims; d++)
+		tg_strbuf_addf(&sql, "%s d%d IS NULL, d%d", d ? "," : " ORDER BY", d, d);
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(st->db, tg_strbuf_str(&sql), -1, &s, NULL)
+	             ? tg_store_dberr(st, err) : 0;
+	tg_strbuf_release(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int(s, 1, clearance);
 	int step;
 	const char *values[6];
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {

@@ -302,6 +302,16 @@ int tg_store_victim_counts(tg_store *st, const char *const *dims, int ndims, boo
                                      const char *lists),
                            void *ctx, tg_error *err);
 
+/* Documented victims of acts (the event-based records): distinct victims
+ * by dimensions ("act_type", "place", "region", "period", "sex", "age"),
+ * counting only acts, victims and sources at or below clearance; cb gets
+ * the titles of the sources whose information is about the acts or the
+ * victims (a JSON array). EINVAL for an unknown dimension. */
+int tg_store_act_victim_counts(tg_store *st, const char *const *dims, int ndims, int clearance,
+                               int (*cb)(void *ctx, const char *const *values, long long n,
+                                         const char *sources),
+                               void *ctx, tg_error *err);
+
 /* The review queue of the last run, best first, without the pairs
  * decided since. */
 typedef struct tg_review_item {

@@ -50,6 +50,28 @@ expect_in "$T/out" "unknown"
 expect_status 0 tg --lang ru stats --by fate
 expect_in "$T/out" "убит"
 
+# The event-based records: victims of acts by act type, with the sources
+# behind each number, within the reader's clearance.
+expect_status 0 tg --db "$T/demo.db" demo --size 300
+expect_status 0 tg --db "$T/demo.db" --json stats --from records --by act_type
+python3 - "$T/out" <<'PY' >"$T/restricted"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["unit"] == "victims", s["unit"]
+types = {r["act_type"]: r for r in s["rows"]}
+assert types["torture"]["victims"] > 0 and types["killing"]["victims"] > 0, types.keys()
+assert "Longing for Justice in Kazakhstan" in types["torture"]["sources"], types["torture"]
+print(s["total"])
+PY
+expect_status 0 tg --db "$T/demo.db" --json stats --from records --by act_type --clearance public
+python3 - "$T/out" "$(cat "$T/restricted")" <<'PY'
+import json, sys
+assert json.load(open(sys.argv[1]))["total"] <= int(sys.argv[2])
+PY
+checks=$((checks + 1))
+expect_status 0 tg --db "$T/demo.db" --lang kk stats --from records --by sex,age
+expect_in "$T/out" "зардап шеккендер"
+
 expect_status 4 tg stats --by shoe_size
 expect_in "$T/err" "shoe_size"
 expect_status 2 tg stats --format xml
