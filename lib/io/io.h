@@ -79,4 +79,16 @@ void tg_csv_write_field(FILE *f, const char *s, bool last);
  * fewer than 2 or more than 6 lists, nobody recorded. */
 int tg_io_read_capture(const char *path, tg_capture *t, tg_error *err);
 
+/* Charts (svg.c). A stratum's documented count and its estimate with the
+ * 95% interval (estimate NAN when there is none). */
+typedef struct tg_svg_stratum {
+	const char *label;
+	double documented, estimate, lower, upper;
+} tg_svg_stratum;
+/* Writes one self-contained SVG: documented against estimated totals for
+ * the n strata, and, if overall is not NULL, the overlap of its lists
+ * (persons per combination of lists). EIO when the write fails. */
+int tg_io_svg_estimates(FILE *f, const tg_svg_stratum *s, size_t n, const tg_capture *overall,
+                        tg_error *err);
+
 #endif

@@ -45,7 +45,7 @@ typedef struct tg_estimate {
 	double estimate;     /* N */
 	double lower, upper; /* 95% interval for N */
 	double se;           /* standard error where the method gives one, else NAN */
-	char model[256];     /* log-linear: the selected model, e.g. "[12][13][2][4]" */
+	char model[256];     /* log-linear: the selected model, e.g. "[12][13][4]" */
 	double aic, bic, deviance;
 	int df;
 	char warning[512];   /* shaky assumptions, "" if none */
@@ -62,7 +62,9 @@ int tg_estimate_chapman(const tg_capture *t, tg_estimate *out, tg_error *err);
  * IRLS on the observed cells, ranks them by criterion ("aic" or "bic"),
  * and gives the selected model's estimate with a profile-likelihood 95%
  * interval. models, if not NULL, gets every fitted model ranked:
- * [{"model", "estimate", "aic", "bic", "deviance", "df"}]. */
+ * [{"model", "estimate", "aic", "bic", "deviance", "df"}]; models that do
+ * not converge or give no finite estimate are left out and counted in
+ * out->warning. */
 int tg_estimate_loglinear(const tg_capture *t, const char *criterion, tg_estimate *out,
                           json_t **models, tg_error *err);
 
@@ -81,9 +83,10 @@ typedef struct tg_lcmcr_opts {
 	tg_progress_fn progress;
 	void *progress_ctx;
 } tg_lcmcr_opts;
-/* diagnostics, if not NULL: {"sweeps", "effective_sample_size", "trace": {"mean",
- * "sd", "first_half_mean", "second_half_mean"}, "converged", "seconds"}. A chain
- * that does not look converged sets out->warning. */
+/* Zero options take the defaults (seed 0 is 1; K at most 64). diagnostics,
+ * if not NULL: {"sweeps", "effective_sample_size", "trace": {"mean", "sd",
+ * "mcse", "first_half_mean", "second_half_mean"}, "geweke_z", "converged",
+ * "seconds"}. A chain that does not look converged sets out->warning. */
 int tg_estimate_lcmcr(const tg_capture *t, const tg_lcmcr_opts *o, tg_estimate *out,
                       json_t **diagnostics, tg_error *err);
 
