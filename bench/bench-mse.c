@@ -49,9 +49,9 @@ static void simulate(int scenario, tg_rng *r, tg_capture *t)
 	}
 }
 
-enum { CHAPMAN, LOGLINEAR, LCMCR, NEST };
+enum { CHAPMAN, LOGLINEAR, AVERAGED, LCMCR, NEST };
 static const char *const estimator_names[NEST] = {"chapman (lists 1-2)", "loglinear (AIC)",
-                                                  "lcmcr"};
+                                                  "loglinear averaged (AIC)", "lcmcr"};
 
 typedef struct tally {
 	double sum, sumsq, covered, width, seconds;
@@ -83,6 +83,8 @@ int main(int argc, char **argv)
 					rc = tg_estimate_chapman(&t, &est, &err);
 				} else if (e == LOGLINEAR) {
 					rc = tg_estimate_loglinear(&t, "aic", &est, NULL, &err);
+				} else if (e == AVERAGED) {
+					rc = tg_estimate_loglinear_average(&t, "aic", &est, NULL, &err);
 				} else {
 					tg_lcmcr_opts o = {.seed = seed + (uint64_t)rep, .burnin = 2000,
 					                   .samples = 2000, .thin = 5};

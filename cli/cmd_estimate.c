@@ -1,6 +1,6 @@
 /* tergeu estimate [--table FILE.csv | --by place|region|period|fate|sex]
  *                 [--method chapman|loglinear|lcmcr] [--criterion aic|bic]
- *                 [--seed N] [--models] [--svg FILE] */
+ *                 [--seed N] [--models] [--average] [--svg FILE] */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,7 +17,7 @@ struct request {
 	struct cli *c;
 	const char *method, *criterion;
 	uint64_t seed;
-	bool models;
+	bool models, average;
 	const char *by; /* strata, or NULL for the whole */
 	json_t *out; /* array of results */
 	int failed;
@@ -38,13 +38,14 @@ static int estimate(struct request *q, const char *stratum, const tg_capture *t)
 	if (!strcmp(method, "chapman")) {
 		rc = tg_estimate_chapman(t, &e, &err);
 	} else if (!strcmp(method, "loglinear")) {
-		rc = tg_estimate_loglinear(t, q->criterion, &e, q->models ? &models : NULL, &err);
+		rc = (q->average ? tg_estimate_loglinear_average : tg_estimate_loglinear)(
+			t, q->criterion, &e, q->models ? &models : NULL, &err);
 	} else {
 		tg_lcmcr_opts o = {.seed = q->seed, .progress = cli_progress};
 		rc = tg_estimate_lcmcr(t, &o, &e, &diag, &err);
 		cli_progress_done();
 	}
-	json_t *r = json_pack("{s:s?, s:s, s:f}", "stratum", stratum, "method", method,
+	json_t *r = json_pack("{s:s?, s:s, s:f}", "stratum", stratum, "method", rc ? method : e.method,
 	                      "observed", tg_capture_observed(t));
 	json_t *lists = json_array();
 	for (int l = 0; l < t->k; l++)
@@ -183,8 +184,8 @@ CLI_CMD(estimate)
 	int rc = 0;
 	for (int i = 1; i < argc && !rc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--models")) {
-			q.models = true;
+		if (!strcmp(a, "--models") || !strcmp(a, "--average")) {
+			*(a[2] == 'm' ? &q.models : &q.average) = true;
 			continue;
 		}
 		if (!v)
@@ -213,6 +214,8 @@ CLI_CMD(estimate)
 		i++;
 	}
 	q.by = by;
+	if (!rc && q.average && q.method && strcmp(q.method, "loglinear"))
+		rc = cli_usage_error("estimate", _("--average applies to log-linear models"));
 	if (!rc && table && by)
 		rc = cli_usage_error("estimate", _("give --table or --by, not both"));
 	if (rc) {

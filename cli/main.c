@@ -64,7 +64,7 @@ static const struct cli_cmd commands[] = {
 	 N_("[--from lists|records] [--by DIM,...] [--format table|csv|json] [--clearance LEVEL]")},
 	{"estimate", cmd_estimate, N_("estimate the total number of victims from overlapping lists"),
 	 N_("[--table FILE.csv | --by place|region|period|fate|sex] [--method chapman|loglinear|lcmcr]"
-	    " [--criterion aic|bic] [--seed N] [--models] [--svg FILE]")},
+	    " [--criterion aic|bic] [--average] [--seed N] [--models] [--svg FILE]")},
 	{"name-key", cmd_namekey, N_("print the name keys shared by the spellings of names"),
 	 N_("[--all] NAME...")},
 	{"translit", cmd_translit, N_("transliterate names between Cyrillic and Latin schemes"),

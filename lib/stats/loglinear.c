@@ -70,7 +70,7 @@ typedef struct llm {
 
 /* What the ranking needs of one fitted model. */
 typedef struct llfit {
-	double estimate, deviance, aic, bic;
+	double estimate, se, deviance, aic, bic;
 	bool ok;
 } llfit;
 
@@ -316,6 +316,7 @@ static void fit_model(const table *tb, const llm *md, double observed, llfit *f)
 	if (!f->ok)
 		return;
 	f->estimate = observed + exp(r.beta[0]);
+	f->se = standard_error(tb, md, &r);
 	f->deviance = r.deviance;
 	f->aic = -2 * r.loglik + 2 * md->p;
 	f->bic = -2 * r.loglik + md->p * log(cells);
@@ -538,15 +539,46 @@ static void describe_selected(const tg_capture *t, const llm *md, const llfit *f
 		                 out->model, out->df);
 }
 
-int tg_estimate_loglinear(const tg_capture *t, const char *criterion, tg_estimate *out,
-                          json_t **models_out, tg_error *err)
+/* Model averaging (Buckland, Burnham and Augustin 1997): weights
+ * exp(-delta/2) over the criterion's differences to the best model, the
+ * averaged N, its unconditional standard error sum w_i sqrt(se_i^2 +
+ * (N_i - N)^2), and the log-normal interval on the unseen part as for
+ * Chapman. */
+static void average(const llfit *fits, const struct rank *rk, size_t ok, tg_estimate *out)
+{
+	double wsum = 0, n = 0, se = 0;
+	for (size_t j = 0; j < ok; j++)
+		wsum += exp(-(rk[j].crit - rk[0].crit) / 2);
+	for (size_t j = 0; j < ok; j++)
+		n += exp(-(rk[j].crit - rk[0].crit) / 2) / wsum * fits[rk[j].i].estimate;
+	for (size_t j = 0; j < ok; j++) {
+		const llfit *f = &fits[rk[j].i];
+		double w = exp(-(rk[j].crit - rk[0].crit) / 2) / wsum, d = f->estimate - n;
+		se += w * sqrt((isfinite(f->se) ? f->se * f->se : 0) + d * d);
+	}
+	double f0 = n - out->observed;
+	out->estimate = n;
+	out->se = se;
+	if (f0 > 0) {
+		double c = exp(1.959963984540054 * sqrt(log(1 + se * se / (f0 * f0))));
+		out->lower = out->observed + f0 / c;
+		out->upper = out->observed + f0 * c;
+	} else {
+		out->lower = out->upper = n;
+	}
+	snprintf(out->model + strlen(out->model), sizeof out->model - strlen(out->model),
+	         _(" (the best of %zu models averaged, its weight %.2f)"), ok, 1 / wsum);
+}
+
+static int search(const tg_capture *t, const char *criterion, bool averaged, tg_estimate *out,
+                  json_t **models_out, tg_error *err)
 {
 	if (models_out)
 		*models_out = NULL;
 	if (!out)
 		return tg_error_set(err, TG_EINVAL, "estimate", "%s", _("nowhere to put the estimate"));
 	memset(out, 0, sizeof *out);
-	out->method = "loglinear";
+	out->method = averaged ? "loglinear_average" : "loglinear";
 	int rc = tg_capture_check(t, err);
 	if (rc)
 		return rc;
@@ -582,6 +614,8 @@ int tg_estimate_loglinear(const tg_capture *t, const char *criterion, tg_estimat
 	}
 	qsort(rk, ok, sizeof *rk, by_rank);
 	describe_selected(t, &models[rk[0].i], &fits[rk[0].i], maxp, out);
+	if (averaged)
+		average(fits, rk, ok, out);
 	tg_estimate_warn_small_lists(t, t->k, out);
 	sparse_warning(t, out);
 	if (ok < n)
@@ -594,4 +628,16 @@ done:
 	free(fits);
 	free(rk);
 	return rc;
+}
+
+int tg_estimate_loglinear(const tg_capture *t, const char *criterion, tg_estimate *out,
+                          json_t **models_out, tg_error *err)
+{
+	return search(t, criterion, false, out, models_out, err);
+}
+
+int tg_estimate_loglinear_average(const tg_capture *t, const char *criterion, tg_estimate *out,
+                                  json_t **models_out, tg_error *err)
+{
+	return search(t, criterion, true, out, models_out, err);
 }

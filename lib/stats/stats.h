@@ -68,6 +68,13 @@ int tg_estimate_chapman(const tg_capture *t, tg_estimate *out, tg_error *err);
 int tg_estimate_loglinear(const tg_capture *t, const char *criterion, tg_estimate *out,
                           json_t **models, tg_error *err);
 
+/* The same search, the estimate averaged over every fitted model with
+ * weights exp(-delta/2) of the criterion (Buckland et al. 1997), its
+ * unconditional standard error and a log-normal 95% interval; model names
+ * the best model and its weight. method "loglinear_average". */
+int tg_estimate_loglinear_average(const tg_capture *t, const char *criterion, tg_estimate *out,
+                                  json_t **models, tg_error *err);
+
 /* Bayesian non-parametric latent-class model (LCMCR, Manrique-Vallier
  * 2016): a stick-breaking prior on up to K latent classes, each with its
  * own capture probability per list; a Gibbs sampler that augments the

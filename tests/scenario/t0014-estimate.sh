@@ -25,6 +25,23 @@ assert e["lower"] <= e["estimate"] <= e["upper"] and e["estimate"] > e["observed
 assert len(e["models"]) == 8, len(e["models"])  # every hierarchical model without [123]
 PY
 checks=$((checks + 1))
+# Model averaging: the AIC-weighted mean of every fitted model's estimate.
+expect_status 0 tg --json estimate --table "$T/three.csv" --models
+cp "$T/out" "$T/models.json"
+expect_status 0 tg --json estimate --table "$T/three.csv" --average
+python3 - "$T/models.json" "$T/out" <<'PY'
+import json, math, sys
+models = json.load(open(sys.argv[1]))["models"]
+avg = json.load(open(sys.argv[2]))
+best = min(m["aic"] for m in models)
+w = [math.exp(-(m["aic"] - best) / 2) for m in models]
+want = sum(wi * m["estimate"] for wi, m in zip(w, models)) / sum(w)
+assert avg["method"] == "loglinear_average", avg["method"]
+assert abs(avg["estimate"] - want) < 1e-6 * want, (avg["estimate"], want)
+assert avg["lower"] < avg["estimate"] < avg["upper"], avg
+PY
+checks=$((checks + 1))
+expect_status 2 tg estimate --table "$T/three.csv" --method chapman --average
 expect_status 0 tg --json estimate --table "$T/three.csv" --method lcmcr --seed 7
 cp "$T/out" "$T/lcmcr1"
 expect_status 0 tg --json estimate --table "$T/three.csv" --method lcmcr --seed 7
