@@ -109,6 +109,7 @@ CLI_CMD(translit);
 CLI_CMD(link);
 CLI_CMD(stats);
 CLI_CMD(estimate);
+CLI_CMD(user);
 CLI_CMD(review);
 /* A raw record named by its number or LIST:RECORD_ID (list title, id in
  * the list): 0, or prints an error naming param and returns 3. */

@@ -65,6 +65,10 @@ static const struct cli_cmd commands[] = {
 	{"estimate", cmd_estimate, N_("estimate the total number of victims from overlapping lists"),
 	 N_("[--table FILE.csv | --by place|region|period|fate|sex] [--method chapman|loglinear|lcmcr]"
 	    " [--criterion aic|bic] [--average] [--seed N] [--models] [--svg FILE]")},
+	{"user", cmd_user, N_("manage the accounts of the web interface (Argon2id password hashes)"),
+	 N_("add NAME --role admin|editor|analyst|viewer [--clearance LEVEL] [--password-fd N]"
+	    " | list | passwd NAME [--password-fd N] | role NAME ROLE [--clearance LEVEL]"
+	    " | disable NAME")},
 	{"name-key", cmd_namekey, N_("print the name keys shared by the spellings of names"),
 	 N_("[--all] NAME...")},
 	{"translit", cmd_translit, N_("transliterate names between Cyrillic and Latin schemes"),

@@ -192,6 +192,12 @@ static const char *const migrations[] = {
 	/* 8: what linkage knows of each person, for counts and strata. */
 	"CREATE TABLE link_person (person TEXT PRIMARY KEY, place TEXT, region TEXT, event TEXT,"
 	"  sex TEXT, birth_year INTEGER, fate TEXT) WITHOUT ROWID;",
+
+	/* 9: accounts of the web interface; disabled, never deleted. */
+	"CREATE TABLE app_user (uid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'analyst', 'viewer')),"
+	"  clearance TEXT NOT NULL CHECK (clearance IN ('public', 'restricted', 'confidential')),"
+	"  password TEXT NOT NULL, created TEXT NOT NULL, disabled TEXT) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

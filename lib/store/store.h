@@ -323,6 +323,32 @@ typedef struct tg_review_item {
 int tg_linkdb_review(tg_store *st, int (*cb)(void *ctx, const tg_review_item *it), void *ctx,
                      tg_error *err);
 
+/* ---- accounts of the web interface ---- */
+
+typedef struct tg_user {
+	const char *uid, *name, *role, *clearance, *created, *disabled;
+} tg_user;
+/* Adds a user: role admin, editor, analyst or viewer; clearance public,
+ * restricted or confidential (NULL: the role's: admin confidential,
+ * viewer public, else restricted); the password must pass the passphrase
+ * policy (12 characters or more, not a common password) and is kept as an
+ * Argon2id hash. EINVAL naming "name", "role", "clearance" or "password";
+ * EEXIST for a name taken. A change entry records the user, not the hash. */
+int tg_user_add(tg_store *st, const char *name, const char *role, const char *clearance,
+                const char *password, tg_error *err);
+/* A new password (same policy); ENOTFOUND for no such user. */
+int tg_user_passwd(tg_store *st, const char *name, const char *password, tg_error *err);
+/* A new role and clearance (NULL: the role's). */
+int tg_user_role(tg_store *st, const char *name, const char *role, const char *clearance,
+                 tg_error *err);
+/* Disables a user (ENOTFOUND if none, or already disabled). */
+int tg_user_disable(tg_store *st, const char *name, tg_error *err);
+/* Every user by name (disabled ones too). */
+int tg_user_list(tg_store *st, int (*cb)(void *ctx, const tg_user *u), void *ctx, tg_error *err);
+/* 0 when name and password match an enabled user; else EAUTH, the same
+ * for every reason. */
+int tg_user_check(tg_store *st, const char *name, const char *password, tg_error *err);
+
 /* Remembers that every change so far is in a backup or full export. */
 int tg_store_note_backup(tg_store *st, tg_error *err);
 /* Change entries made since the last noted backup (all, if none). */

@@ -327,6 +327,25 @@ static void test_batch_rollback_discards_every_write(void **state)
 	assert_int_equal(n, 0);
 }
 
+static void test_user_login_checks_the_hash_and_says_nothing_more(void **state)
+{
+	tg_store *st = *state;
+	tg_error err = {0};
+	assert_int_equal(tg_user_add(st, "aigerim", "editor", NULL, "Kettle orchard winter 42", &err),
+	                 0);
+	assert_int_equal(tg_user_check(st, "aigerim", "Kettle orchard winter 42", &err), 0);
+	assert_int_equal(tg_user_check(st, "aigerim", "Kettle orchard winter 43", &err), TG_EAUTH);
+	char wrong_password[sizeof err.msg];
+	snprintf(wrong_password, sizeof wrong_password, "%s", err.msg);
+	assert_int_equal(tg_user_check(st, "nobody", "Kettle orchard winter 42", &err), TG_EAUTH);
+	assert_string_equal(err.msg, wrong_password);
+	assert_int_equal(tg_user_disable(st, "aigerim", &err), 0);
+	assert_int_equal(tg_user_check(st, "aigerim", "Kettle orchard winter 42", &err), TG_EAUTH);
+	assert_string_equal(err.msg, wrong_password);
+	assert_int_equal(tg_user_add(st, "bolat", "viewer", NULL, "qwerty123456", &err), TG_EINVAL);
+	assert_string_equal(err.path, "password");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +354,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_update_and_delete_keep_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_filters_by_place_date_term_and_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_place_parent_cannot_make_a_cycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_user_login_checks_the_hash_and_says_nothing_more, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_vocabulary_terms_load_and_extend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_rollback_discards_every_write, setup, teardown),
 		cmocka_unit_test(test_schema_has_a_column_for_every_field),
