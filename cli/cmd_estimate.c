@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "io/io.h"
+#include "link/link.h"
 #include "stats/stats.h"
 #include "text/text.h"
 
@@ -89,6 +90,16 @@ static int per_stratum(void *ctx, const char *stratum, const tg_capture *t)
 	return estimate(q, !q->by ? NULL : stratum ? stratum : _("unknown"), t);
 }
 
+/* A stratum for people: places by name in the reader's language. */
+static const char *stratum_label(const struct request *q, const char *stratum)
+{
+	if (q->by && (!strcmp(q->by, "place") || !strcmp(q->by, "region")))
+		return tg_link_place_label(stratum, q->c->lang);
+	if (q->by && !strcmp(q->by, "fate"))
+		return cli_fate_label(stratum);
+	return stratum;
+}
+
 static int keep_overall(void *ctx, const char *stratum, const tg_capture *t)
 {
 	struct request *q = ctx;
@@ -111,7 +122,7 @@ static int write_svg(struct request *q, const char *path)
 	for (size_t i = 0; i < n; i++) {
 		json_t *r = json_array_get(q->out, i);
 		const char *label = json_string_value(json_object_get(r, "stratum"));
-		s[i] = (tg_svg_stratum){label ? label : _("all"),
+		s[i] = (tg_svg_stratum){label ? stratum_label(q, label) : _("all"),
 		                        json_number_value(json_object_get(r, "observed")), NAN, NAN, NAN};
 		if (json_object_get(r, "estimate")) {
 			s[i].estimate = json_number_value(json_object_get(r, "estimate"));
@@ -137,14 +148,15 @@ static int write_svg(struct request *q, const char *path)
 	return rc ? cli_fail(&err) : 0;
 }
 
-static void print_results(struct cli *c, const json_t *out)
+static void print_results(const struct request *q, const json_t *out)
 {
+	struct cli *c = q->c;
 	size_t i;
 	json_t *r;
 	json_array_foreach(out, i, r) {
 		const char *stratum = json_string_value(json_object_get(r, "stratum"));
 		if (stratum)
-			printf("%s\n", stratum);
+			printf("%s\n", stratum_label(q, stratum));
 		char *obs = tg_text_format_int((long long)json_number_value(json_object_get(r, "observed")),
 		                               c->lang);
 		printf(_("  documented: %s persons on %zu lists\n"), obs,
@@ -184,8 +196,12 @@ CLI_CMD(estimate)
 	int rc = 0;
 	for (int i = 1; i < argc && !rc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--models") || !strcmp(a, "--average")) {
-			*(a[2] == 'm' ? &q.models : &q.average) = true;
+		if (!strcmp(a, "--models")) {
+			q.models = true;
+			continue;
+		}
+		if (!strcmp(a, "--average")) {
+			q.average = true;
 			continue;
 		}
 		if (!v)
@@ -250,7 +266,7 @@ CLI_CMD(estimate)
 	if (c->json)
 		cli_print_json(table ? json_array_get(q.out, 0) : q.out);
 	else
-		print_results(c, q.out);
+		print_results(&q, q.out);
 	rc = svg ? write_svg(&q, svg) : 0;
 	json_decref(q.out);
 	tg_capture_release(&q.overall);

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "io/io.h"
+#include "link/link.h"
 #include "text/text.h"
 
 /* The dimensions, for the headers in the reader's language. */
@@ -44,6 +45,8 @@ static const char *shown(struct table *t, int d, const char *v)
 		return cli_fate_label(v);
 	if (!strcmp(t->dims[d], "act_type"))
 		return tg_term_label(t->st, "act_type", v, t->c->lang);
+	if (!t->records && (!strcmp(t->dims[d], "place") || !strcmp(t->dims[d], "region")))
+		return tg_link_place_label(v, t->c->lang);
 	if (!strcmp(t->dims[d], "sex"))
 		return tg_term_label(t->st, "sex", v, t->c->lang);
 	return v;

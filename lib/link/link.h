@@ -106,6 +106,10 @@ json_t *tg_link_explain(const tg_link *lk, size_t i, size_t j);
  * holds no model. */
 int tg_link_set_model(tg_link *lk, const json_t *report);
 
+/* The name of a gazetteer place code (data/places.json: "kz-almaty-city")
+ * in lang (kk, ru, en; NULL: en); anything else comes back as it is. */
+const char *tg_link_place_label(const char *code, const char *lang);
+
 /* ---- over the database ---- */
 typedef struct tg_store tg_store;
 /* A linker holding every raw record of the database (lists numbered in

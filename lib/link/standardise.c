@@ -8,6 +8,8 @@
  * region.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -399,4 +401,34 @@ void lk_standardise(tg_link *lk, const tg_link_input *in, lrec *r)
 			r->fate = f;
 	if (in->death_date && (!r->fate || r->fate == LK_FATE_ALIVE))
 		r->fate = LK_FATE_DEAD;
+}
+
+/* Labels of gazetteer codes, loaded once and kept: code -> its place,
+ * with names in kk, ru and en. */
+static json_t *place_labels;
+
+static void load_place_labels(void)
+{
+	json_t *doc = json_loads(tg_data_places_json, 0, NULL), *p;
+	size_t i;
+	place_labels = json_object();
+	json_array_foreach(json_object_get(doc, "places"), i, p) {
+		const char *code = json_string_value(json_object_get(p, "code"));
+		if (code)
+			json_object_set(place_labels, code, p);
+	}
+	json_decref(doc);
+}
+
+const char *tg_link_place_label(const char *code, const char *lang)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, load_place_labels);
+	json_t *p = code ? json_object_get(place_labels, code) : NULL;
+	if (!p)
+		return code;
+	char key[16];
+	snprintf(key, sizeof key, "name_%s", lang && *lang ? lang : "en");
+	const char *label = json_string_value(json_object_get(p, key));
+	return label ? label : json_string_value(json_object_get(p, "name"));
 }

@@ -49,6 +49,8 @@ expect_in "$T/out" "distinct persons after linkage"
 expect_in "$T/out" "unknown"
 expect_status 0 tg --lang ru stats --by fate
 expect_in "$T/out" "убит"
+expect_status 0 tg --lang ru stats --by region
+expect_in "$T/out" "Алматинская область"
 
 # The event-based records: victims of acts by act type, with the sources
 # behind each number, within the reader's clearance.

@@ -235,6 +235,16 @@ static void test_decisions_join_and_part_whatever_the_score(void **state)
 	tg_link_free(lk);
 }
 
+static void test_place_codes_have_names_in_three_languages(void **state)
+{
+	(void)state;
+	assert_string_equal(tg_link_place_label("kz-almaty-region", "ru"), "Алматинская область");
+	assert_string_equal(tg_link_place_label("kz-almaty-region", "kk"), "Алматы облысы");
+	assert_string_equal(tg_link_place_label("kz-almaty-region", NULL), "Almaty Region");
+	assert_string_equal(tg_link_place_label("ALMATI", "ru"), "ALMATI"); /* not a code */
+	assert_null(tg_link_place_label(NULL, "ru"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_birth_dates_compare_partial_transposed_and_from_age),
 		cmocka_unit_test(test_iin_sex_and_place_levels),
 		cmocka_unit_test(test_fate_compares_deaths_and_survivors),
+		cmocka_unit_test(test_place_codes_have_names_in_three_languages),
 		cmocka_unit_test(test_run_links_the_same_people_and_keeps_namesakes_apart),
 		cmocka_unit_test(test_decisions_join_and_part_whatever_the_score),
 	};
