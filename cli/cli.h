@@ -76,9 +76,6 @@ void cli_render_field(struct cli *c, tg_store *st, const tg_field *f, const json
 /* The printf field width that pads s to columns characters (UTF-8 text
  * has more bytes than characters). */
 int cli_width(const char *s, int columns);
-/* What happened to a person (killed, died_in_custody, dead, alive) in
- * the reader's language. */
-const char *cli_fate_label(const char *code);
 /* Prints the summary of a database (demo, init). */
 int cli_print_summary(struct cli *c, tg_store *st);
 
@@ -111,6 +108,9 @@ CLI_CMD(stats);
 CLI_CMD(estimate);
 CLI_CMD(user);
 CLI_CMD(review);
+CLI_CMD(serve);
+/* Where the message catalogs were found. */
+const char *cli_localedir(void);
 /* A raw record named by its number or LIST:RECORD_ID (list title, id in
  * the list): 0, or prints an error naming param and returns 3. */
 int cli_raw_id(tg_store *st, const char *param, const char *arg, long long *id);

@@ -96,7 +96,7 @@ static const char *stratum_label(const struct request *q, const char *stratum)
 	if (q->by && (!strcmp(q->by, "place") || !strcmp(q->by, "region")))
 		return tg_link_place_label(stratum, q->c->lang);
 	if (q->by && !strcmp(q->by, "fate"))
-		return cli_fate_label(stratum);
+		return tg_link_fate_label(stratum);
 	return stratum;
 }
 

@@ -12,31 +12,6 @@
 #include "link/link.h"
 #include "text/text.h"
 
-static int copy_raw(void *ctx, const tg_raw_record *r)
-{
-	char age[16] = "";
-	if (r->age >= 0)
-		snprintf(age, sizeof age, "%d", r->age);
-	json_t *o = json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?,"
-	                      " s:s?, s:s?, s:s?}",
-		"raw", (json_int_t)r->id, "list", r->list_title, "record_id", r->rec_id,
-		"full_name", r->full_name, "family", r->family, "given", r->given,
-		"patronymic", r->patronymic, "birth_date", r->birth_date, "age", *age ? age : NULL,
-		"sex", r->sex, "iin", r->iin, "place", r->place, "event_date", r->event_date,
-		"death_date", r->death_date, "fate", r->fate);
-	*(json_t **)ctx = o;
-	return 0;
-}
-
-static json_t *raw_json(tg_store *st, long long id)
-{
-	json_t *o = NULL;
-	tg_error err = {0};
-	if (tg_raw_get(st, id, copy_raw, &o, &err))
-		return json_null();
-	return o;
-}
-
 struct queue {
 	tg_store *st;
 	json_t *items;
@@ -46,8 +21,8 @@ static int collect(void *ctx, const tg_review_item *it)
 {
 	struct queue *q = ctx;
 	json_array_append_new(q->items, json_pack("{s:i, s:f, s:o, s:o, s:o}", "position",
-		(int)it->pos, "probability", it->prob, "a", raw_json(q->st, it->a), "b",
-		raw_json(q->st, it->b), "explanation", json_loads(it->explain, 0, NULL)));
+		(int)it->pos, "probability", it->prob, "a", tg_raw_json(q->st, it->a), "b",
+		tg_raw_json(q->st, it->b), "explanation", json_loads(it->explain, 0, NULL)));
 	return 0;
 }
 
@@ -73,8 +48,8 @@ static void side_by_side(struct cli *c, tg_store *st, const json_t *a, const jso
 			y = y ? tg_term_label(st, "sex", y, c->lang) : NULL;
 		}
 		if (!strcmp(keys[k], "fate")) {
-			x = x ? cli_fate_label(x) : NULL;
-			y = y ? cli_fate_label(y) : NULL;
+			x = x ? tg_link_fate_label(x) : NULL;
+			y = y ? tg_link_fate_label(y) : NULL;
 		}
 		if (!x && !y)
 			continue;

@@ -42,7 +42,7 @@ static const char *shown(struct table *t, int d, const char *v)
 	if (!v)
 		return _("unknown");
 	if (!strcmp(t->dims[d], "fate"))
-		return cli_fate_label(v);
+		return tg_link_fate_label(v);
 	if (!strcmp(t->dims[d], "act_type"))
 		return tg_term_label(t->st, "act_type", v, t->c->lang);
 	if (!t->records && (!strcmp(t->dims[d], "place") || !strcmp(t->dims[d], "region")))

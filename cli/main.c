@@ -69,6 +69,9 @@ static const struct cli_cmd commands[] = {
 	 N_("add NAME --role admin|editor|analyst|viewer [--clearance LEVEL] [--password-fd N]"
 	    " | list | passwd NAME [--password-fd N] | role NAME ROLE [--clearance LEVEL]"
 	    " | disable NAME")},
+	{"serve", cmd_serve, N_("serve the web interface and the JSON API"),
+	 N_("[--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE] [--hosts NAME,...]"
+	    " [--threads N] [--idle-lock MINUTES] [--session-idle MINUTES] [--session-max HOURS]")},
 	{"name-key", cmd_namekey, N_("print the name keys shared by the spellings of names"),
 	 N_("[--all] NAME...")},
 	{"translit", cmd_translit, N_("transliterate names between Cyrillic and Latin schemes"),
@@ -287,6 +290,13 @@ static const char *default_db(void)
 	return path;
 }
 
+static const char *localedir_used = TG_LOCALEDIR;
+
+const char *cli_localedir(void)
+{
+	return localedir_used;
+}
+
 /* Message catalogs: po/ of the build tree when run from there (the binary
  * is build/cli/tergeu), else the installed locale directory. */
 static void setup_i18n(const char *lang)
@@ -304,6 +314,9 @@ static void setup_i18n(const char *lang)
 		if (access(probe, F_OK) == 0)
 			localedir = dir;
 	}
+	static char chosen[PATH_MAX + 64];
+	snprintf(chosen, sizeof chosen, "%s", localedir);
+	localedir_used = chosen;
 	bindtextdomain("tergeu", localedir);
 	bind_textdomain_codeset("tergeu", "UTF-8");
 	textdomain("tergeu");

@@ -193,12 +193,3 @@ int cli_width(const char *s, int columns)
 		columns += ((unsigned char)*s & 0xc0) == 0x80;
 	return columns;
 }
-
-const char *cli_fate_label(const char *code)
-{
-	return !strcmp(code, "killed")          ? _("killed")
-	     : !strcmp(code, "died_in_custody") ? _("died in custody")
-	     : !strcmp(code, "dead")            ? _("died")
-	     : !strcmp(code, "alive")           ? _("alive")
-	                                        : code;
-}

@@ -7,6 +7,8 @@
 struct writer {
 	FILE *out;
 	bool first;
+	bool (*keep)(void *ctx, const json_t *doc);
+	void *ctx;
 };
 
 static int put_line(struct writer *w, const json_t *doc)
@@ -22,7 +24,8 @@ static int put_line(struct writer *w, const json_t *doc)
 
 static int put_record(void *ctx, const json_t *doc)
 {
-	return put_line(ctx, doc);
+	struct writer *w = ctx;
+	return !w->keep || w->keep(w->ctx, doc) ? put_line(w, doc) : TG_OK;
 }
 
 static int put_term(void *ctx, const tg_term *t)
@@ -38,7 +41,13 @@ static int put_term(void *ctx, const tg_term *t)
 
 int tg_io_export_json(tg_store *st, FILE *out, tg_error *err)
 {
-	struct writer w = {out, true};
+	return tg_io_export_json_if(st, out, NULL, NULL, err);
+}
+
+int tg_io_export_json_if(tg_store *st, FILE *out, bool (*keep)(void *ctx, const json_t *doc),
+                         void *ctx, tg_error *err)
+{
+	struct writer w = {out, true, keep, ctx};
 	fputs("{\"format\":\"tergeu-export\",\"version\":1,\n\"terms\":[", out);
 	int rc = tg_term_list(st, NULL, put_term, &w, err);
 	fputs("\n],\n\"records\":[", out);

@@ -22,6 +22,11 @@
  * (dependencies first) and id.  History is not part of the export.
  */
 int tg_io_export_json(tg_store *st, FILE *out, tg_error *err);
+/* As tg_io_export_json, with only the records keep(ctx, doc) accepts
+ * (what a reader's clearance allows). References to records left out stay
+ * as they are. */
+int tg_io_export_json_if(tg_store *st, FILE *out, bool (*keep)(void *ctx, const json_t *doc),
+                         void *ctx, tg_error *err);
 
 /*
  * Imports a file written by tg_io_export_json through the normal write

@@ -109,6 +109,9 @@ int tg_link_set_model(tg_link *lk, const json_t *report);
 /* The name of a gazetteer place code (data/places.json: "kz-almaty-city")
  * in lang (kk, ru, en; NULL: en); anything else comes back as it is. */
 const char *tg_link_place_label(const char *code, const char *lang);
+/* What happened to a person (killed, died_in_custody, dead, alive) in the
+ * reader's language; another code as it is. */
+const char *tg_link_fate_label(const char *code);
 
 /* ---- over the database ---- */
 typedef struct tg_store tg_store;

@@ -432,3 +432,12 @@ const char *tg_link_place_label(const char *code, const char *lang)
 	const char *label = json_string_value(json_object_get(p, key));
 	return label ? label : json_string_value(json_object_get(p, "name"));
 }
+
+const char *tg_link_fate_label(const char *code)
+{
+	return !strcmp(code, "killed")          ? _("killed")
+	     : !strcmp(code, "died_in_custody") ? _("died in custody")
+	     : !strcmp(code, "dead")            ? _("died")
+	     : !strcmp(code, "alive")           ? _("alive")
+	                                        : code;
+}

@@ -198,6 +198,13 @@ static const char *const migrations[] = {
 	"  role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'analyst', 'viewer')),"
 	"  clearance TEXT NOT NULL CHECK (clearance IN ('public', 'restricted', 'confidential')),"
 	"  password TEXT NOT NULL, created TEXT NOT NULL, disabled TEXT) WITHOUT ROWID;",
+
+	/* 10: tokens for scripts using the JSON API (only a hash is kept),
+	 * and the TOTP secret of a user's second factor. */
+	"CREATE TABLE api_token (uid TEXT PRIMARY KEY, user TEXT NOT NULL,"
+	"  label TEXT NOT NULL, hash BLOB NOT NULL UNIQUE, created TEXT NOT NULL, revoked TEXT)"
+	"  WITHOUT ROWID;"
+	"ALTER TABLE app_user ADD COLUMN totp TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -671,3 +671,27 @@ int tg_store_find_source(tg_store *st, const char *title, char uid[TG_UUID_LEN])
 	sqlite3_reset(s);
 	return found;
 }
+
+static int copy_raw(void *ctx, const tg_raw_record *r)
+{
+	char age[16] = "";
+	if (r->age >= 0)
+		snprintf(age, sizeof age, "%d", r->age);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?,"
+	                      " s:s?, s:s?, s:s?, s:s?}",
+		"raw", (json_int_t)r->id, "list", r->list_title, "list_id", r->list,
+		"record_id", r->rec_id, "full_name", r->full_name, "family", r->family,
+		"given", r->given, "patronymic", r->patronymic, "birth_date", r->birth_date,
+		"age", *age ? age : NULL, "sex", r->sex, "iin", r->iin, "place", r->place,
+		"event_date", r->event_date, "death_date", r->death_date, "fate", r->fate);
+	*(json_t **)ctx = o;
+	return 0;
+}
+
+json_t *tg_raw_json(tg_store *st, long long id)
+{
+	json_t *o = NULL;
+	if (tg_raw_get(st, id, copy_raw, &o, NULL) || !o)
+		return json_null();
+	return o;
+}

@@ -171,6 +171,15 @@ int tg_store_vault_key(tg_store *st, uint8_t out[32], tg_error *err);
 int tg_record_refs(tg_store *st, const char *entity, const char *field, const char *uid,
                    tg_record_cb cb, void *ctx, tg_error *err);
 
+/* Every live record that refers to uid, by each reference field (a
+ * child table's too) whose targets include uid's entity: cb(path, doc),
+ * path naming the field ("act.victim", "proceeding.party.person"). A
+ * person's names citing a source are left out. ENOTFOUND for no record
+ * uid. */
+typedef int (*tg_related_cb)(void *ctx, const char *path, const json_t *doc);
+int tg_record_related(tg_store *st, const char *uid, tg_related_cb cb, void *ctx,
+                      tg_error *err);
+
 /* A row of an imported list, standardised (raw text where a value could
  * not be read: extra keeps every column as written, as a JSON object). */
 typedef struct tg_raw_record {
@@ -198,6 +207,9 @@ int tg_raw_each(tg_store *st, int (*cb)(void *ctx, const tg_raw_record *r), void
 /* One raw record by id; ENOTFOUND if there is none. */
 int tg_raw_get(tg_store *st, long long id, int (*cb)(void *ctx, const tg_raw_record *r),
                void *ctx, tg_error *err);
+/* Raw record id as JSON: {"raw", "list" (title), "list_id" (source id),
+ * "record_id", and each field given}; JSON null if there is none. */
+json_t *tg_raw_json(tg_store *st, long long id);
 /* The raw record of list (its title) with rec_id (its id in the list):
  * its id, 0 if there is none, -1 on a database error. */
 long long tg_raw_find(tg_store *st, const char *list_title, const char *rec_id);
@@ -327,6 +339,7 @@ int tg_linkdb_review(tg_store *st, int (*cb)(void *ctx, const tg_review_item *it
 
 typedef struct tg_user {
 	const char *uid, *name, *role, *clearance, *created, *disabled;
+	bool totp; /* has a second factor */
 } tg_user;
 /* Adds a user: role admin, editor, analyst or viewer; clearance public,
  * restricted or confidential (NULL: the role's: admin confidential,
@@ -348,6 +361,42 @@ int tg_user_list(tg_store *st, int (*cb)(void *ctx, const tg_user *u), void *ctx
 /* 0 when name and password match an enabled user; else EAUTH, the same
  * for every reason. */
 int tg_user_check(tg_store *st, const char *name, const char *password, tg_error *err);
+
+/* The user called name (disabled ones too): ENOTFOUND if none. The
+ * strings stay valid until this thread's next call. */
+int tg_user_get(tg_store *st, const char *name, tg_user *out, tg_error *err);
+
+/* A new API token for user name, labelled label: "tgk_" and 43 URL-safe
+ * characters, written to out (at least 48 bytes) and shown only now; only
+ * its hash is kept. ENOTFOUND for no such enabled user. */
+int tg_token_create(tg_store *st, const char *name, const char *label, char *out,
+                    size_t outlen, tg_error *err);
+/* The user a live token belongs to (an enabled user): 0 and *user filled
+ * as tg_user_get does; EAUTH otherwise. */
+int tg_token_check(tg_store *st, const char *token, tg_user *user, tg_error *err);
+/* Revokes token uid of user name (ENOTFOUND if none is live). */
+int tg_token_revoke(tg_store *st, const char *name, const char *uid, tg_error *err);
+typedef struct tg_token {
+	const char *uid, *user, *label, *created, *revoked;
+} tg_token;
+/* The tokens of user name (every user's when NULL), newest first. */
+int tg_token_list(tg_store *st, const char *name, int (*cb)(void *ctx, const tg_token *t),
+                  void *ctx, tg_error *err);
+/* The TOTP secret (RFC 6238, base32) of user name: set (NULL removes it),
+ * and read (1 and out filled, 0 when the user has none, negative on
+ * error). */
+int tg_user_totp_set(tg_store *st, const char *name, const char *secret, tg_error *err);
+int tg_user_totp_get(tg_store *st, const char *name, char *out, size_t outlen);
+
+/* Live records at or below clearance: {"records": {entity: n}, "acts":
+ * {type: n}}. New reference. */
+int tg_store_counts(tg_store *st, int clearance, json_t **out, tg_error *err);
+/* The latest limit change entries, newest first. */
+int tg_record_recent(tg_store *st, int limit, tg_change_cb cb, void *ctx, tg_error *err);
+/* Live proceedings whose next hearing is on or after from (a partial
+ * date), soonest first, at most limit. */
+int tg_store_upcoming(tg_store *st, const char *from, int limit, tg_record_cb cb, void *ctx,
+                      tg_error *err);
 
 /* Remembers that every change so far is in a backup or full export. */
 int tg_store_note_backup(tg_store *st, tg_error *err);

@@ -4,6 +4,7 @@
  * password (never the password), and a disabled mark instead of deletion.
  * Every change is a change entry in the ledger, without the hash.
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,8 +203,8 @@ int tg_user_disable(tg_store *st, const char *name, tg_error *err)
 int tg_user_list(tg_store *st, int (*cb)(void *ctx, const tg_user *u), void *ctx, tg_error *err)
 {
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db, "SELECT uid, name, role, clearance, created, disabled"
-	                               " FROM app_user ORDER BY name", -1, &s, NULL))
+	if (sqlite3_prepare_v2(st->db, "SELECT uid, name, role, clearance, created, disabled,"
+	                               " totp IS NOT NULL FROM app_user ORDER BY name", -1, &s, NULL))
 		return tg_store_dberr(st, err);
 	int rc = 0, step;
 	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -212,12 +213,47 @@ int tg_user_list(tg_store *st, int (*cb)(void *ctx, const tg_user *u), void *ctx
 		             (const char *)sqlite3_column_text(s, 2),
 		             (const char *)sqlite3_column_text(s, 3),
 		             (const char *)sqlite3_column_text(s, 4),
-		             (const char *)sqlite3_column_text(s, 5)};
+		             (const char *)sqlite3_column_text(s, 5),
+		             sqlite3_column_int(s, 6) != 0};
 		rc = cb(ctx, &u);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = tg_store_dberr(st, err);
 	sqlite3_finalize(s);
+	return rc;
+}
+
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+static void make_dummy_hash(void)
+{
+	unsigned long long ops;
+	size_t mem;
+	kdf_limits(&ops, &mem);
+	if (crypto_pwhash_str(dummy_hash, "tergeu: no such user", 20, ops, mem))
+		dummy_hash[0] = '\0';
+}
+
+int tg_user_get(tg_store *st, const char *name, tg_user *out, tg_error *err)
+{
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT uid, name, role, clearance, created, disabled,"
+	                                    " totp IS NOT NULL FROM app_user WHERE name = ?", err);
+	if (!s)
+		return TG_EDB;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	int rc = not_found(name, err);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		static _Thread_local char buf[6][72];
+		for (int i = 0; i < 6; i++) {
+			const char *v = (const char *)sqlite3_column_text(s, i);
+			snprintf(buf[i], sizeof buf[i], "%s", v ? v : "");
+		}
+		*out = (tg_user){buf[0], buf[1], buf[2], buf[3], buf[4], *buf[5] ? buf[5] : NULL,
+		                 sqlite3_column_int(s, 6) != 0};
+		tg_error_clear(err);
+		rc = 0;
+	}
+	sqlite3_reset(s);
 	return rc;
 }
 
@@ -237,6 +273,15 @@ int tg_user_check(tg_store *st, const char *name, const char *password, tg_error
 	sqlite3_reset(s);
 	/* One answer for a wrong name, a wrong password and a disabled
 	 * account, so that none can be told from another. */
+	if (!*hash) {
+		/* An unknown name costs what a known one costs. */
+		static pthread_once_t once = PTHREAD_ONCE_INIT;
+		pthread_once(&once, make_dummy_hash);
+		snprintf(hash, sizeof hash, "%s", dummy_hash);
+		int spent = crypto_pwhash_str_verify(hash, password, strlen(password));
+		(void)spent;
+		*hash = '\0';
+	}
 	bool ok = *hash && !crypto_pwhash_str_verify(hash, password, strlen(password)) && enabled;
 	sodium_memzero(hash, sizeof hash);
 	return ok ? 0 : tg_error_set(err, TG_EAUTH, "password", _("wrong user name or password"));

@@ -16,8 +16,19 @@
 #include <stdint.h>
 
 #include <libintl.h>
-#define _(s) dgettext("tergeu", s)
+#define _(s) tg_gettext(s)
 #define N_(s) (s)
+
+/* The translation of msgid in the language this thread chose with
+ * tg_i18n_thread_lang, else in the process's (gettext's LANGUAGE). */
+const char *tg_gettext(const char *msgid) __attribute__((format_arg(1)));
+/* Reads the kk, ru and en catalogs under localedir (LANG/LC_MESSAGES/
+ * tergeu.mo) for tg_i18n_thread_lang; returns how many were read. Call
+ * before starting threads. */
+int tg_i18n_load(const char *localedir);
+/* This thread's language from now on: "kk", "ru", "en", or NULL for the
+ * process's. */
+void tg_i18n_thread_lang(const char *lang);
 
 /* X-macro: code, name, exit status, message. Exit statuses are what the CLI
  * returns: 2 usage, 3 not found, 4 invalid input, 5 storage, I/O or

@@ -79,12 +79,12 @@ po_entries() {
 	' "$1"
 }
 
-# 1. Every C file under lib/ and cli/, and every header there that holds a
+# 1. Every C file under lib/, cli/ and web/, and every header there that holds a
 #    translatable string, is listed in po/POTFILES.in.
 grep -v '^[[:space:]]*\(#\|$\)' po/POTFILES.in | LC_ALL=C sort -u >"$tmp/listed"
 {
-	find lib cli -name '*.c'
-	find lib cli -name '*.h' | while read -r h; do
+	find lib cli web -name '*.c'
+	find lib cli web -name '*.h' | while read -r h; do
 		n=$(xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o - "$h" 2>/dev/null |
 			grep -c '^msgid ')
 		[ "${n:-0}" -gt 1 ] && printf '%s\n' "$h"
