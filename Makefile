@@ -16,10 +16,13 @@ $(BUILD)/build.ninja: | deps
 $(BUILD)/cli/tergeu: deps $(BUILD)/build.ninja FORCE
 	@ninja -C $(BUILD)
 
-# Builds, creates the demo database and prints its summary.
+# Builds, creates the demo database, prints its summary and a first
+# administrator's sign-in, then serves the web interface until ^C.
+DEMO_LISTEN ?= 127.0.0.1:8080
 demo: $(BUILD)/cli/tergeu
 	@mkdir -p $(dir $(DEMO_DB))
 	@$(BUILD)/cli/tergeu --db $(DEMO_DB) demo --force
+	@exec $(BUILD)/cli/tergeu --db $(DEMO_DB) serve --listen $(DEMO_LISTEN)
 
 # Every test: unit, scenario, then the whole suite again under
 # AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "gen/gen.h"
 #include "link/link.h"
@@ -70,6 +72,21 @@ static int demo_lists(tg_store *st, const tg_gen_opts *o, tg_error *err)
 	return rc;
 }
 
+/* The first administrator of the web interface, with a random password
+ * in groups of four letters and digits. */
+static int demo_admin(tg_store *st, char password[32], tg_error *err)
+{
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
+	int n = 0;
+	for (int i = 0; i < 20; i++) {
+		if (i && i % 4 == 0)
+			password[n++] = '-';
+		password[n++] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	}
+	password[n] = '\0';
+	return tg_user_add(st, "admin", "admin", NULL, password, err);
+}
+
 CLI_CMD(demo)
 {
 	tg_gen_opts o;
@@ -93,7 +110,15 @@ CLI_CMD(demo)
 	if (!rc)
 		rc = demo_lists(st, &o, &err);
 	cli_progress_done();
+	char password[32];
+	if (!rc)
+		rc = demo_admin(st, password, &err);
 	rc = rc ? cli_fail(&err) : cli_print_summary(c, st);
+	if (!rc)
+		printf(_("\nWeb sign-in: user admin, password %s (shown only now; change it with"
+		         " 'tergeu user passwd admin'). An administrator adds a second factor at the"
+		         " first sign-in.\n"), password);
+	sodium_memzero(password, sizeof password);
 	tg_store_close(st);
 	return rc;
 }

@@ -68,7 +68,8 @@ static const struct cli_cmd commands[] = {
 	{"user", cmd_user, N_("manage the accounts of the web interface (Argon2id password hashes)"),
 	 N_("add NAME --role admin|editor|analyst|viewer [--clearance LEVEL] [--password-fd N]"
 	    " | list | passwd NAME [--password-fd N] | role NAME ROLE [--clearance LEVEL]"
-	    " | disable NAME")},
+	    " | disable NAME | totp NAME [--off] | token NAME --label TEXT | tokens [NAME]"
+	    " | revoke NAME TOKEN_ID")},
 	{"serve", cmd_serve, N_("serve the web interface and the JSON API"),
 	 N_("[--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE] [--hosts NAME,...]"
 	    " [--threads N] [--idle-lock MINUTES] [--session-idle MINUTES] [--session-max HOURS]")},

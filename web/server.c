@@ -319,6 +319,16 @@ static enum MHD_Result respond(struct web_req *r)
 	return ok;
 }
 
+/* An administrator signed in by password alone may only add the second
+ * factor (or leave). */
+static bool second_factor_missing(struct web_req *r)
+{
+	if (!r->authed || r->by_token || r->user.role != WEB_ADMIN || r->user.totp)
+		return false;
+	return strcmp(r->url, "/sessions") && strcmp(r->url, "/logout") &&
+	       strncmp(r->url, "/static/", 8);
+}
+
 static void handle(struct web_req *r)
 {
 	struct web_server *s = r->srv;
@@ -331,6 +341,10 @@ static void handle(struct web_req *r)
 	r->status = 200;
 	if (r->too_big)
 		web_error(r, 413, NULL);
+	else if (second_factor_missing(r))
+		web_is_api(r) ? web_json_error(r, 403, "second_factor_required",
+		                               _("Administrators add a second factor first."), NULL)
+		              : web_redirect(r, "/sessions");
 	else if (unsafe_method(r->method) && check_origin(r))
 		; /* answered */
 	else if (unsafe_method(r->method) && !r->by_token && !web_is_api(r) && web_parse_form(r))

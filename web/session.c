@@ -145,6 +145,7 @@ void web_session_put(struct web_sessions *s, const struct web_session *in)
 		s->s[i].reauth = in->reauth;
 		s->s[i].totp_pending = in->totp_pending;
 		s->s[i].authed = in->authed;
+		s->s[i].user = in->user;
 	}
 	pthread_mutex_unlock(&s->mu);
 }
