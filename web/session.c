@@ -33,7 +33,7 @@ struct web_sessions {
 struct web_sessions *web_sessions_new(int idle_s, int max_s)
 {
 	struct web_sessions *s = calloc(1, sizeof *s);
-	if (!s)
+	if (!s || sodium_init() < 0)
 		abort();
 	pthread_mutex_init(&s->mu, NULL);
 	s->idle_ms = (uint64_t)(idle_s > 0 ? idle_s : 1800) * 1000;
