@@ -56,10 +56,21 @@ bool web_locked(struct web_server *s)
 	return l;
 }
 
+static tg_store *acquire(struct web_req *r);
+
 tg_store *web_store(struct web_req *r)
 {
 	if (r->st)
 		return r->st;
+	tg_store *st = acquire(r);
+	/* A page reads many times: one read transaction for all of it. */
+	if (st && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")))
+		tg_store_snapshot_begin(st, NULL);
+	return st;
+}
+
+static tg_store *acquire(struct web_req *r)
+{
 	struct web_server *s = r->srv;
 	pthread_mutex_lock(&s->mu);
 	if (s->locked) {
@@ -84,6 +95,7 @@ static void store_release(struct web_req *r, unsigned generation)
 	struct web_server *s = r->srv;
 	if (!r->st)
 		return;
+	tg_store_snapshot_end(r->st);
 	tg_store_rollback(r->st);
 	pthread_mutex_lock(&s->mu);
 	if (!s->locked && s->generation == generation && s->npool < POOL_MAX) {

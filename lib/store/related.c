@@ -5,6 +5,7 @@
  * whose targets include the record's entity, so a new reference field
  * takes part without a change here.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store-int.h"
@@ -36,30 +37,41 @@ static int walk(tg_store *st, const tg_entity *top, const tg_entity *child, cons
 {
 	tg_strbuf sql = TG_STRBUF_INIT;
 	related_sql(&sql, top, child, f);
-	sqlite3_stmt *s;
-	int rc = 0;
-	if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK)
-		rc = tg_store_dberr(st, err);
+	/* Prepared once per connection: a dossier walks every field. */
+	sqlite3_stmt *s = tg_store_stmt(st, sql.buf, err);
 	tg_strbuf_release(&sql);
-	if (rc)
-		return rc;
+	if (!s)
+		return TG_EDB;
+	int rc = 0;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
 	char path[128];
 	if (child)
 		snprintf(path, sizeof path, "%s.%s.%s", top->name, child->name, f->name);
 	else
 		snprintf(path, sizeof path, "%s.%s", top->name, f->name);
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
-		char id[TG_UUID_LEN];
-		snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(s, 0));
+	/* Ids first: reading a record uses other statements, and a callback
+	 * may walk again. */
+	char (*ids)[TG_UUID_LEN] = NULL;
+	size_t n = 0, cap = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			ids = realloc(ids, cap * sizeof *ids);
+			if (!ids)
+				abort();
+		}
+		snprintf(ids[n++], TG_UUID_LEN, "%s", (const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_reset(s);
+	for (size_t i = 0; !rc && i < n; i++) {
 		json_t *doc;
-		rc = tg_store_read(st, top, id, &doc, err);
+		rc = tg_store_read(st, top, ids[i], &doc, err);
 		if (!rc) {
 			rc = cb(ctx, path, doc);
 			json_decref(doc);
 		}
 	}
-	sqlite3_finalize(s);
+	free(ids);
 	return rc;
 }
 

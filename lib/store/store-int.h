@@ -21,6 +21,7 @@ struct tg_store {
 	sqlite3 *db;
 	char *actor;
 	int depth;   /* open batches */
+	bool snapshot; /* a read transaction of tg_store_snapshot_begin is open */
 	bool failed; /* a write in the open batch failed after writing rows */
 	struct stmt_slot *stmts;
 	size_t nstmts, capstmts;

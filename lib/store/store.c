@@ -333,6 +333,23 @@ static int run(tg_store *st, const char *sql, tg_error *err)
  * half-way only on a storage error.  Outside a batch the savepoint undoes
  * it; inside one, the batch is marked failed and its commit rolls back,
  * which spares every write the cost of a savepoint journal. */
+int tg_store_snapshot_begin(tg_store *st, tg_error *err)
+{
+	if (st->depth || st->snapshot)
+		return TG_OK;
+	int rc = run(st, "BEGIN", err);
+	st->snapshot = rc == TG_OK;
+	return rc;
+}
+
+void tg_store_snapshot_end(tg_store *st)
+{
+	if (st && st->snapshot && !st->depth)
+		run(st, "COMMIT", NULL);
+	if (st)
+		st->snapshot = false;
+}
+
 int tg_store_enter(tg_store *st, tg_error *err)
 {
 	return st->depth ? TG_OK : run(st, "SAVEPOINT tg_write", err);

@@ -50,6 +50,12 @@ int tg_store_begin(tg_store *st, tg_error *err);
 int tg_store_commit(tg_store *st, tg_error *err);
 void tg_store_rollback(tg_store *st);
 
+/* A read snapshot: every read until tg_store_snapshot_end sees the same
+ * database and pays for its locks once (a web page makes dozens of
+ * reads). Writes must not happen inside one. A no-op inside a batch. */
+int tg_store_snapshot_begin(tg_store *st, tg_error *err);
+void tg_store_snapshot_end(tg_store *st);
+
 /* Creates a record of entity from doc (see tg_model_normalize). A doc
  * with an "id" keeps it (EEXIST if taken); otherwise a new UUIDv7 is
  * made. uid_out, if not NULL, receives the id. */
