@@ -299,13 +299,16 @@ static void estimates(struct web_req *r, tg_store *st, const char *dim)
 {
 	tg_strbuf *o = &r->out;
 	tg_strbuf_addf(o, "<h2>%s</h2><p class=\"small\">%s</p>", _("Estimated totals"),
+	               /* xgettext:no-c-format */
 	               _("Log-linear models chosen by BIC over the linked lists, with 95% profile"
 	                 " likelihood intervals. An estimate assumes the lists cover one"
 	                 " population; read the warnings."));
 	tg_strbuf_addf(o, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">"
 	                  "%s</th><th scope=\"col\" class=\"num\">%s</th><th scope=\"col\" "
 	                  "class=\"num\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-	               dim_label(dim), _("documented"), _("estimate"), _("95% interval"),
+	               dim_label(dim), _("documented"), _("estimate"),
+	               /* xgettext:no-c-format */
+	               _("95% interval"),
 	               _("warnings"));
 	struct strata e = {.r = r, .st = st, .dim = dim};
 	tg_error err = {0};
@@ -324,6 +327,7 @@ static void estimates(struct web_req *r, tg_store *st, const char *dim)
 			/* Drop the XML declaration: the SVG goes inline. */
 			const char *start = strstr(svg, "<svg");
 			tg_strbuf_addf(o, "<figure>%s<figcaption>%s</figcaption></figure>", start ? start : "",
+			               /* xgettext:no-c-format */
 			               _("Documented and estimated victims, with 95% intervals"));
 		} else if (f) {
 			fclose(f);
