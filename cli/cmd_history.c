@@ -47,7 +47,7 @@ static int print_change(void *ctx, const tg_change *ch)
 	} else {
 		printf("#%lld  %s  %s  %s%s%s\n", (long long)ch->seq, ch->at, ch->actor, ch->op,
 		       ch->reason ? ": " : "", ch->reason ? ch->reason : "");
-		if (doc && !strcmp(ch->entity, "term"))
+		if (doc && !tg_model_entity(ch->entity)) /* a term, an account, a decision */
 			printf("    + %s\n", ch->doc);
 		else if (doc)
 			print_diff(h, doc);

@@ -407,9 +407,22 @@ int tg_record_list(tg_store *st, const tg_filter *f, tg_record_cb cb, void *ctx,
 	return rc;
 }
 
+static bool has_change_entries(tg_store *st, const char *uid)
+{
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM change WHERE uid = ? LIMIT 1", NULL);
+	if (!s)
+		return false;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return found;
+}
+
 int tg_record_history(tg_store *st, const char *uid, tg_change_cb cb, void *ctx, tg_error *err)
 {
-	if (uid && !tg_record_entity(st, uid) && !strchr(uid, '/'))
+	/* Accounts, tokens and decisions have change entries but no record. */
+	if (uid && !tg_record_entity(st, uid) && !strchr(uid, '/') &&
+	    !has_change_entries(st, uid))
 		return tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), uid);
 	sqlite3_stmt *s;
 	const char *sql = uid ? "SELECT seq, at, actor, entity, uid, op, doc, reason FROM change"
