@@ -304,8 +304,40 @@ static void dossier(struct web_req *r, tg_store *st, const json_t *doc, json_t *
 	json_decref(evidence);
 }
 
-int web_page_record(struct web_req *r, const char *id)
+/* Edit and delete, for who may. */
+static void actions(struct web_req *r, const char *id, const json_t *doc)
 {
+	tg_strbuf *o = &r->out;
+	if (str(doc, "deleted"))
+		return;
+	bool upd = web_authorize(&r->user, WEB_UPDATE, doc);
+	bool del = web_authorize(&r->user, WEB_DELETE, doc);
+	if (!upd && !del)
+		return;
+	tg_strbuf_adds(o, "<div class=\"actions\">");
+	if (upd)
+		tg_strbuf_addf(o, "<p><a href=\"/record/%s/edit\">%s</a></p>", id, _("Edit"));
+	if (del) {
+		tg_strbuf_addf(o, "<form method=\"post\" action=\"/record/%s/delete\" class=\"card\""
+		                  " data-confirm=\"", id);
+		web_esc(o, _("Delete this record? It stays in the history."));
+		tg_strbuf_adds(o, "\">");
+		web_csrf_field(r);
+		tg_strbuf_addf(o, "<p><label for=\"f-reason\">%s</label><input id=\"f-reason\""
+		                  " name=\"reason\" required></p><p><button type=\"submit\""
+		                  " class=\"secondary\">%s</button></p></form>",
+		               _("Why delete it"), _("Delete"));
+	}
+	tg_strbuf_adds(o, "</div>");
+}
+
+int web_page_record(struct web_req *r, const char *rest)
+{
+	char id[TG_UUID_LEN];
+	const char *slash = strchr(rest, '/');
+	size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
+	snprintf(id, sizeof id, "%.*s", (int)(len < sizeof id ? len : 0), rest);
+	const char *what = slash ? slash + 1 : NULL;
 	if (!r->authed) {
 		tg_strbuf next = TG_STRBUF_INIT;
 		tg_strbuf_adds(&next, "/login?next=");
@@ -322,6 +354,15 @@ int web_page_record(struct web_req *r, const char *id)
 	    !web_authorize(&r->user, WEB_READ, doc)) {
 		json_decref(doc);
 		return web_error(r, 404, NULL);
+	}
+	if (what) {
+		int status = web_record_action(r, st, id, what, doc);
+		json_decref(doc);
+		return status;
+	}
+	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+		json_decref(doc);
+		return web_error(r, 405, NULL);
 	}
 	char *title = web_title(r, doc);
 	web_page_begin(r, title && *title ? title : id);
@@ -345,6 +386,7 @@ int web_page_record(struct web_req *r, const char *id)
 		web_render_fields(r, st, doc, NULL);
 		others(r, st, rel, false);
 	}
+	actions(r, id, doc);
 	json_decref(rel);
 	json_decref(doc);
 	web_page_end(r);

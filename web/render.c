@@ -71,7 +71,18 @@ char *web_title(struct web_req *r, const json_t *doc)
 	char key[16];
 	snprintf(key, sizeof key, "name_%s", r->lang);
 	const char *local = json_string_value(json_object_get(doc, key));
-	return local ? strdup(local) : tg_model_title(doc);
+	if (local)
+		return strdup(local);
+	char *title = tg_model_title(doc);
+	/* A record without a name or title is called by its type: in words. */
+	const tg_entity *e = tg_model_entity(json_string_value(json_object_get(doc, "entity")));
+	const tg_field *tf = e ? tg_model_field(e, "type") : NULL;
+	const char *type = json_string_value(json_object_get(doc, "type"));
+	if (title && type && tf && tf->type == TG_FT_TERM && !strcmp(title, type) && r->st) {
+		free(title);
+		title = strdup(tg_term_label(r->st, tf->vocab, type, r->lang));
+	}
+	return title;
 }
 
 void web_ref_link(struct web_req *r, tg_store *st, const char *uid)

@@ -187,6 +187,11 @@ int web_page_dashboard(struct web_req *r, const char *rest);
 int web_page_people(struct web_req *r, const char *rest);
 int web_page_person_new(struct web_req *r, const char *rest);
 int web_page_record(struct web_req *r, const char *rest);
+int web_page_records(struct web_req *r, const char *rest);
+/* Edit (GET, POST) or delete (POST) record id, whose document is doc
+ * (forms.c). */
+int web_record_action(struct web_req *r, tg_store *st, const char *id, const char *what,
+                      json_t *doc);
 int web_page_review(struct web_req *r, const char *rest);
 int web_page_stats(struct web_req *r, const char *rest);
 int web_page_sessions(struct web_req *r, const char *rest);
