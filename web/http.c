@@ -200,6 +200,9 @@ int web_redirect(struct web_req *r, const char *path)
 	/* Only local paths: never a redirect to a host a form field names. */
 	if (path[0] != '/' || path[1] == '/' || path[1] == '\\')
 		path = "/";
+	for (const char *p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			path = "/"; /* no header splitting through a "next" field */
 	web_add_header(r, MHD_HTTP_HEADER_LOCATION, path);
 	tg_strbuf_reset(&r->out);
 	r->ctype = "text/plain; charset=utf-8";
