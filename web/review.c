@@ -180,7 +180,7 @@ int web_page_review(struct web_req *r, const char *rest)
 	}
 	tg_strbuf_adds(o, "<p>");
 	char *left = tg_text_format_int(f.n, r->lang);
-	web_escf(o, _("Pair %ld of %s waiting; match probability %.2f."), f.skip + 1,
+	web_escf(o, _("Pair %ld of %s waiting; match probability %.3f."), f.skip + 1,
 	         left ? left : "?", f.it.prob);
 	free(left);
 	tg_strbuf_adds(o, "</p>");

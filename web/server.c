@@ -242,11 +242,14 @@ static int check_origin(struct web_req *r)
 	if (r->by_token)
 		return 0;
 	const char *origin = web_header(r, "Origin");
+	const char *site = web_header(r, "Sec-Fetch-Site");
 	if (origin && strcmp(origin, "null") && !origin_allowed(r->srv, origin))
 		return web_error(r, 403, _("This request came from another site."));
-	if (origin && !strcmp(origin, "null"))
+	/* Under Referrer-Policy: no-referrer a browser sends "Origin: null"
+	 * with its own forms; it then says same-origin in Sec-Fetch-Site,
+	 * which no page can forge. */
+	if (origin && !strcmp(origin, "null") && !(site && !strcmp(site, "same-origin")))
 		return web_error(r, 403, _("This request came from another site."));
-	const char *site = web_header(r, "Sec-Fetch-Site");
 	if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
 		return web_error(r, 403, _("This request came from another site."));
 	return 0;

@@ -5,6 +5,9 @@
  * Failed logins are counted per account and per address over a sliding
  * hour: past the limit the answer is 429 until old failures age out, so
  * an attacker can slow a user down but never lock them out for good.
+ * An address ("ip:..." keys) may fail ADDRESS_WEIGHT times as often as an
+ * account: on loopback every client has the same address, and one account
+ * under attack must not lock every other account out.
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -12,12 +15,13 @@
 
 #include "web/web-int.h"
 
-enum { SESSIONS_MAX = 10000, KEYS_MAX = 4096, HOUR_MS = 3600 * 1000 };
+enum { SESSIONS_MAX = 10000, KEYS_MAX = 4096, HOUR_MS = 3600 * 1000, ADDRESS_WEIGHT = 10 };
 
 struct fails {
 	char key[96];
 	uint64_t at[WEB_LOGIN_FAILS_MAX]; /* ring of failure times */
 	int n, head;
+	int pending; /* an address's failures not yet in the ring */
 	uint64_t last;
 };
 
@@ -234,6 +238,13 @@ void web_login_failed(struct web_sessions *s, const char *key)
 	uint64_t now = tg_now_ms();
 	pthread_mutex_lock(&s->mu);
 	struct fails *f = fails_of(s, key, true);
+	f->last = now;
+	/* An address takes a slot of its ring every ADDRESS_WEIGHT failures. */
+	if (!strncmp(key, "ip:", 3) && ++f->pending < ADDRESS_WEIGHT) {
+		pthread_mutex_unlock(&s->mu);
+		return;
+	}
+	f->pending = 0;
 	f->at[f->head] = now;
 	f->head = (f->head + 1) % WEB_LOGIN_FAILS_MAX;
 	if (f->n < WEB_LOGIN_FAILS_MAX)
