@@ -52,18 +52,6 @@ static int check_flags(const char *sub, int argc, char **argv, int start,
 	return CLI_OK;
 }
 
-static int custody(tg_store *st, const char *evidence, const char *action, const char *by,
-                   const char *note, tg_error *err)
-{
-	char now[TG_TIME_LEN];
-	tg_now_utc(now);
-	json_t *doc = json_pack("{s:s, s:s, s:s?, s:s, s:s?}", "evidence", evidence, "action", action,
-	                        "by", by, "at", now, "note", note);
-	int rc = tg_record_create(st, "custody", doc, NULL, err);
-	json_decref(doc);
-	return rc;
-}
-
 static int add(struct cli *c, tg_store *st, int argc, char **argv)
 {
 	static const char *const known[] = {"--source", "--subject", "--captured-at",
@@ -90,24 +78,16 @@ static int add(struct cli *c, tg_store *st, int argc, char **argv)
 	}
 	char copy[4096], uid[TG_UUID_LEN];
 	snprintf(copy, sizeof copy, "%s", argv[1]);
-	json_t *doc = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?}",
-	                        "source", opt(argc, argv, "--source"), "subject",
-	                        opt(argc, argv, "--subject"), "filename", basename(copy), "blob",
-	                        blob.id, "sha256", blob.sha256_hex, "size", (json_int_t)blob.size,
-	                        "captured_at", opt(argc, argv, "--captured-at"), "captured_by",
-	                        opt(argc, argv, "--captured-by"), "url", opt(argc, argv, "--url"),
-	                        "note", opt(argc, argv, "--note"), "confidentiality",
-	                        opt(argc, argv, "--confidentiality"));
-	rc = tg_store_begin(st, &err);
-	if (!rc)
-		rc = tg_record_create(st, "evidence", doc, uid, &err);
-	if (!rc)
-		rc = custody(st, uid, "intake", c->actor, NULL, &err);
-	if (!rc)
-		rc = tg_store_commit(st, &err);
-	else
-		tg_store_rollback(st);
-	json_decref(doc);
+	json_t *meta = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}",
+	                         "source", opt(argc, argv, "--source"), "subject",
+	                         opt(argc, argv, "--subject"), "captured_at",
+	                         opt(argc, argv, "--captured-at"), "captured_by",
+	                         opt(argc, argv, "--captured-by"), "url", opt(argc, argv, "--url"),
+	                         "note", opt(argc, argv, "--note"), "confidentiality",
+	                         opt(argc, argv, "--confidentiality"));
+	rc = tg_evidence_intake(st, meta, basename(copy), blob.id, blob.sha256_hex, blob.size,
+	                        c->actor, uid, &err);
+	json_decref(meta);
 	if (rc)
 		tg_vault_shred(v, blob.id, NULL); /* no record: no blob */
 	tg_vault_close(v);
@@ -201,7 +181,7 @@ static int export(struct cli *c, tg_store *st, const char *id, const char *out)
 		                  _("evidence %s no longer has its intake hash"), id);
 	}
 	if (!rc)
-		rc = custody(st, id, "exported", c->actor, NULL, &err);
+		rc = tg_custody_add(st, id, "exported", c->actor, NULL, &err);
 	tg_vault_close(v);
 	json_decref(doc);
 	return rc ? cli_fail(&err) : CLI_OK;
@@ -300,7 +280,7 @@ CLI_CMD(evidence)
 		json_t *doc;
 		if (!(rc = load(st, argv[2], &doc))) {
 			json_decref(doc);
-			if (custody(st, argv[2], opt(argc, argv, "--add"), opt(argc, argv, "--by"),
+			if (tg_custody_add(st, argv[2], opt(argc, argv, "--add"), opt(argc, argv, "--by"),
 			            opt(argc, argv, "--note"), &err))
 				rc = cli_fail(&err);
 		}

@@ -172,6 +172,16 @@ const char *tg_ledger_vkey(tg_store *st);
  * of the master key of an encrypted database; in a --no-encrypt database a
  * random key kept in it, as protected as its records. */
 int tg_store_vault_key(tg_store *st, uint8_t out[32], tg_error *err);
+/* Records a file sealed in the vault: an evidence record from meta
+ * (source, subject, captured_at, captured_by, url, note, confidentiality)
+ * with the blob's id, SHA-256 (hex), size and filename, and its custody
+ * entry "intake" by by, in one transaction (nothing written on error). */
+int tg_evidence_intake(tg_store *st, const json_t *meta, const char *filename, const char *blob,
+                       const char *sha256_hex, uint64_t size, const char *by,
+                       char uid_out[TG_UUID_LEN], tg_error *err);
+/* A custody entry of evidence: action (a custody_action term) by by, now. */
+int tg_custody_add(tg_store *st, const char *evidence, const char *action, const char *by,
+                   const char *note, tg_error *err);
 /* Calls cb with each live record of entity whose reference field equals
  * uid (the custody entries of an evidence, ...), oldest first. */
 int tg_record_refs(tg_store *st, const char *entity, const char *field, const char *uid,

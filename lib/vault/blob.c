@@ -242,12 +242,20 @@ int tg_vault_put(tg_vault *v, const char *src_path, tg_vault_blob *out,
 	struct stat st;
 	uint64_t total = fstat(src, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 	(void)posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
+	int rc = tg_vault_put_fd(v, src, total, out, progress, ctx, err);
+	close(src);
+	return rc;
+}
+
+int tg_vault_put_fd(tg_vault *v, int src, uint64_t total, tg_vault_blob *out,
+                    tg_progress_fn progress, void *ctx, tg_error *err)
+{
+	assert(v && src >= 0 && out);
+	memset(out, 0, sizeof *out);
 	struct buffers b;
 	int rc = buffers_alloc(&b, err);
-	if (rc != 0) {
-		close(src);
+	if (rc != 0)
 		return rc;
-	}
 	uint8_t rnd[ID_BYTES];
 	randombytes_buf(rnd, sizeof rnd);
 	sodium_bin2hex(out->id, sizeof out->id, rnd, sizeof rnd);
@@ -275,7 +283,6 @@ int tg_vault_put(tg_vault *v, const char *src_path, tg_vault_blob *out,
 	else
 		memset(out, 0, sizeof *out);
 	buffers_free(&b);
-	close(src);
 	return rc;
 }
 

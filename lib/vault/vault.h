@@ -61,6 +61,12 @@ void tg_vault_close(tg_vault *v);
 int tg_vault_put(tg_vault *v, const char *src_path, tg_vault_blob *out,
                  tg_progress_fn progress, void *ctx, tg_error *err);
 
+/* As tg_vault_put, reading the plaintext from the open descriptor src
+ * (a pipe fed by an upload, say) to its end; total is its size if known,
+ * else 0. src is not closed. */
+int tg_vault_put_fd(tg_vault *v, int src, uint64_t total, tg_vault_blob *out,
+                    tg_progress_fn progress, void *ctx, tg_error *err);
+
 /* Decrypts blob blob_id into dst_path (through a temporary file in dst's
  * directory, then rename: an existing dst is replaced only by a complete,
  * authenticated plaintext) and stores the SHA-256 of the plaintext in
