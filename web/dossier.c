@@ -201,10 +201,13 @@ static void sources_table(struct web_req *r, tg_store *st, json_t *sources)
 	tg_strbuf_adds(o, "</tbody></table>");
 }
 
-static void evidence_table(struct web_req *r, json_t *evidence)
+static void evidence_table(struct web_req *r, const char *subject, json_t *evidence)
 {
 	tg_strbuf *o = &r->out;
 	tg_strbuf_addf(o, "<h2>%s</h2>", _("Evidence"));
+	if (web_authorize(&r->user, WEB_CREATE, NULL))
+		tg_strbuf_addf(o, "<p><a href=\"/evidence/new?subject=%s\">%s</a></p>", subject,
+		               _("Add evidence"));
 	if (!json_array_size(evidence)) {
 		tg_strbuf_addf(o, "<p>%s</p>", _("No evidence is recorded."));
 		return;
@@ -297,7 +300,7 @@ static void dossier(struct web_req *r, tg_store *st, const json_t *doc, json_t *
 	person_timeline(r, st, rel, tl);
 	timeline(r, st, tl);
 	sources_table(r, st, sources);
-	evidence_table(r, evidence);
+	evidence_table(r, str(doc, "id"), evidence);
 	others(r, st, rel, true);
 	json_decref(tl);
 	json_decref(sources);

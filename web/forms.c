@@ -585,6 +585,8 @@ int web_page_records(struct web_req *r, const char *rest)
 	const tg_entity *e = tg_model_entity(name);
 	if (!e)
 		return web_error(r, 404, NULL);
+	if (slash && !strcmp(slash, "/new") && !strcmp(e->name, "evidence"))
+		return web_redirect(r, "/evidence/new"); /* a file, not a form */
 	if (slash && !strcmp(slash, "/new"))
 		return create(r, st, e);
 	if (slash || strcmp(r->method, "GET"))

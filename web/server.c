@@ -13,6 +13,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -274,6 +275,7 @@ static const struct route routes[] = {
 	{NULL, "/people/new", true, web_page_person_new},
 	{NULL, "/record/", false, web_page_record},
 	{"GET", "/records", true, web_page_records},
+	{"GET", "/evidence/new", true, web_page_evidence_new},
 	{NULL, "/records/", false, web_page_records},
 	{NULL, "/review", true, web_page_review},
 	{"GET", "/stats", true, web_page_stats},
@@ -314,10 +316,26 @@ static const char *const security_headers[][2] = {
 	{"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
 };
 
+/* Pages hold names: a response body is wiped when MHD is done with it, so
+ * that freed memory does not keep it after the idle lock. */
+static void wipe_free(void *p)
+{
+	sodium_memzero(p, malloc_usable_size(p));
+	free(p);
+}
+
 static enum MHD_Result respond(struct web_req *r)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-		r->out.len, r->out.len ? r->out.buf : (void *)"", MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *resp;
+	if (r->out.alloc) {
+		size_t len = r->out.len;
+		char *body = tg_strbuf_detach(&r->out);
+		resp = MHD_create_response_from_buffer_with_free_callback(len, body, wipe_free);
+		if (!resp)
+			wipe_free(body);
+	} else {
+		resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -375,6 +393,41 @@ static void handle(struct web_req *r)
 	tg_i18n_thread_lang(NULL);
 }
 
+/* The gate of an evidence upload, before its body: what handle() checks
+ * for any POST, with the CSRF token from the form's URL. 0 when the body
+ * may come, else the answer is in r. */
+static int upload_gate(struct web_req *r)
+{
+	struct web_server *s = r->srv;
+	pthread_mutex_lock(&s->mu);
+	s->last_request = tg_now_ms();
+	r->generation = s->generation;
+	pthread_mutex_unlock(&s->mu);
+	identify(r);
+	pick_lang(r);
+	int status = 0;
+	const char *csrf = web_arg(r, "csrf");
+	if (!r->authed)
+		status = web_error(r, 401, NULL);
+	else if (second_factor_missing(r))
+		status = web_error(r, 403, _("Administrators add a second factor first."));
+	else if (check_origin(r))
+		status = r->status;
+	else if (!csrf || strlen(csrf) != WEB_CSRF_LEN ||
+	         sodium_memcmp(csrf, r->sess.csrf, WEB_CSRF_LEN))
+		status = web_error(r, 403, _("The form has expired or did not come from this site:"
+		                             " reload the page and try again."));
+	else
+		status = web_upload_start(r);
+	if (status) {
+		web_upload_free(r);
+		store_release(r, r->generation);
+		return status;
+	}
+	r->status = 0;
+	return 0;
+}
+
 static void client_ip(struct web_req *r)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -407,7 +460,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = r;
 		const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                              MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (len && strtoull(len, NULL, 10) > WEB_BODY_MAX)
+		bool evidence = !strcmp(method, "POST") && !strcmp(url, "/evidence/new");
+		uint64_t cap = evidence ? (uint64_t)WEB_UPLOAD_MAX_GIB << 30 : WEB_BODY_MAX;
+		if (len && strtoull(len, NULL, 10) > cap)
 			r->too_big = true;
 		if (!host_allowed(s, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                                 MHD_HTTP_HEADER_HOST))) {
@@ -419,10 +474,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			handle(r);
 			return respond(r);
 		}
+		if (evidence && upload_gate(r))
+			return respond(r);
 		return MHD_YES;
 	}
 	if (r->status) /* answered already */
 		return MHD_YES;
+	if (r->upload) {
+		tg_i18n_thread_lang(r->lang);
+		if (*upload_size) {
+			size_t n = *upload_size;
+			*upload_size = 0;
+			r->upload_bytes += n;
+			if (r->upload_bytes > (uint64_t)WEB_UPLOAD_MAX_GIB << 30)
+				web_error(r, 413, NULL);
+			else if (!web_upload_data(r, upload, n))
+				return MHD_YES;
+		} else {
+			web_upload_finish(r);
+		}
+		web_upload_free(r);
+		store_release(r, r->generation);
+		return respond(r);
+	}
 	if (*upload_size) {
 		if (r->body.len + *upload_size > WEB_BODY_MAX)
 			r->too_big = true;
@@ -441,11 +515,21 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct web_req *r = *con_cls;
 	if (!r)
 		return;
+	web_upload_free(r); /* an upload cut short */
 	if (r->st)
 		tg_store_close(r->st);
-	if (r->body.buf)
+	if (r->body.buf) {
+		/* The decoded copy of a form (web_parse_form): passwords, the
+		 * passphrase, names. It starts at the first field and runs to the
+		 * end of the body's text. */
+		size_t n = strlen(r->body.buf), skip = strspn(r->body.buf, "&");
+		if (r->nform && n > skip)
+			sodium_memzero(r->form_key[0], n - skip);
 		sodium_memzero(r->body.buf, r->body.len);
+	}
 	tg_strbuf_release(&r->body);
+	if (r->out.alloc)
+		sodium_memzero(r->out.buf, r->out.alloc);
 	tg_strbuf_release(&r->out);
 	tg_arena_free(r->arena);
 	free(r);

@@ -13,6 +13,7 @@
 /* Limits of one request. */
 enum {
 	WEB_BODY_MAX = 1 << 20,     /* form or JSON body: 1 MiB, else 413 */
+	WEB_UPLOAD_MAX_GIB = 4,     /* an evidence upload, streamed into the vault */
 	WEB_FORM_FIELDS_MAX = 200,
 	WEB_SESSION_ID_LEN = 43,    /* base64url of 32 random bytes */
 	WEB_CSRF_LEN = 43,
@@ -56,6 +57,7 @@ struct web_session {
 };
 
 struct web_server;
+struct web_upload;
 
 struct web_req {
 	struct web_server *srv;
@@ -73,6 +75,9 @@ struct web_req {
 	struct web_user user; /* valid when authed */
 	bool authed, by_token;
 	tg_store *st;
+	struct web_upload *upload; /* POST /evidence/new */
+	uint64_t upload_bytes;
+	unsigned generation; /* of the store pool, when the request began */
 	/* the response */
 	int status;
 	const char *ctype;
@@ -200,6 +205,17 @@ int web_page_users(struct web_req *r, const char *rest);
 int web_page_reauth(struct web_req *r, const char *rest);
 int web_page_export(struct web_req *r, const char *rest);
 int web_static(struct web_req *r, const char *rest);
+int web_page_evidence_new(struct web_req *r, const char *rest);
+
+/* ---- upload.c: evidence straight into the vault ---- */
+/* After the gate: starts sealing; 0 to read the body, else the status
+ * queued. */
+int web_upload_start(struct web_req *r);
+int web_upload_data(struct web_req *r, const char *data, size_t size);
+/* The body is complete: the record, then a redirect to it. */
+int web_upload_finish(struct web_req *r);
+/* Frees what the upload holds; shreds a blob no record names. */
+void web_upload_free(struct web_req *r);
 int web_api(struct web_req *r, const char *rest);
 
 /* Re-authentication: true when the session proved its password within the

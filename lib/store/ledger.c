@@ -101,6 +101,7 @@ static int cached_node(void *ctx, unsigned level, uint64_t index, uint8_t out[32
 	                (int64_t)index, 2, out);
 }
 
+static int fresh_frontier(tg_store *st, tg_error *err);
 static int load_frontier(tg_store *st, tg_error *err);
 
 int tg_ledger_append(tg_store *st, int64_t seq, const char *at, const char *actor,
@@ -110,11 +111,10 @@ int tg_ledger_append(tg_store *st, int64_t seq, const char *at, const char *acto
 	struct tg_ledger_state *l = st->ledger;
 	if (!l)
 		return TG_OK; /* the store is still opening: backfill adds these leaves */
-	if (st->ledger_stale) {
-		int rc = load_frontier(st, err);
-		if (rc)
-			return rc;
-	}
+	/* The write lock is held now, so the stored count is the truth. */
+	int frc = fresh_frontier(st, err);
+	if (frc)
+		return frc;
 	uint8_t mac[32], hash[32];
 	doc_mac(l, actor, doc, reason, mac);
 	leaf_hash(mac, seq, at, entity, uid, op, hash);
@@ -273,6 +273,16 @@ static int64_t leaf_count(tg_store *st)
 	return n;
 }
 
+/* The frontier as stored: another connection (the web server's pool, a
+ * CLI command while the server runs) may have appended since it was
+ * built. */
+static int fresh_frontier(tg_store *st, tg_error *err)
+{
+	if (!st->ledger_stale && leaf_count(st) != (int64_t)st->ledger->frontier.size)
+		st->ledger_stale = true;
+	return st->ledger_stale ? load_frontier(st, err) : TG_OK;
+}
+
 static int load_frontier(tg_store *st, tg_error *err)
 {
 	int64_t n = leaf_count(st);
@@ -405,7 +415,7 @@ static int write_sidecar(tg_store *st, const char *note, tg_error *err)
 
 int tg_ledger_sign_checkpoint(tg_store *st, char **note, tg_error *err)
 {
-	int rc = st->ledger_stale ? load_frontier(st, err) : TG_OK;
+	int rc = fresh_frontier(st, err);
 	if (rc)
 		return rc;
 	tg_ledger_checkpoint cp = {.size = st->ledger->frontier.size};
@@ -448,7 +458,7 @@ static json_t *b64(const uint8_t *bin, size_t n)
 int tg_ledger_prove(tg_store *st, const char *uid, json_t **out, tg_error *err)
 {
 	*out = NULL;
-	int rc = st->ledger_stale ? load_frontier(st, err) : TG_OK;
+	int rc = fresh_frontier(st, err);
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT l.idx, l.hash FROM change c"
@@ -588,7 +598,7 @@ static int check_note(tg_store *st, const struct hashes *x, const char *note, co
 int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *err)
 {
 	*report = NULL;
-	int rc = st->ledger_stale ? load_frontier(st, err) : TG_OK;
+	int rc = fresh_frontier(st, err);
 	if (rc)
 		return rc;
 	/* Every page first: in an encrypted database a page that fails

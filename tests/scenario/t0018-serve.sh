@@ -66,6 +66,33 @@ SERVER_PID=
 expect_eq "$rc" 0
 expect_in "$T/serve.out" "stopped"
 
+# Evidence uploaded from the browser: into the vault as it arrives, its
+# SHA-256 shown; a bad token or a bad field leaves no blob behind.
+start_server
+web_login "$T/ejar" ed 'Taldykorgan river stone lamp'
+src=$(tg add source --type testimony --title "Video from Almaty" | awk '{ print $1 }')
+expect_eq "$(status_of -b "$T/ejar" "$BASE/evidence/new")" 200
+etok=$(sed -n 's/.*action="\/evidence\/new?csrf=\([^"]*\)".*/\1/p' "$T/body" | head -1)
+head -c 3000000 /dev/urandom >"$T/video.bin"
+want=$(sha256sum "$T/video.bin" | cut -c1-64)
+expect_eq "$(status_of -b "$T/ejar" -F "file=@$T/video.bin" -F "source=$src" \
+	-F "captured_by=Aigerim" "$BASE/evidence/new?csrf=$etok")" 303
+eid=$(sed -n 's/^Location: \/record\/\([0-9a-f-]*\).*/\1/p' "$T/headers")
+expect_eq "$(status_of -b "$T/ejar" "$BASE/record/$eid")" 200
+expect_in "$T/body" "$want"
+expect_status 0 tg evidence verify --all
+expect_in "$T/out" "1 evidence file(s) checked, 0 mismatched"
+expect_status 0 tg evidence show "$eid"
+expect_in "$T/out" "Intake"
+expect_eq "$(status_of -b "$T/ejar" -F "file=@$T/video.bin" -F "source=$src" \
+	"$BASE/evidence/new?csrf=wrong")" 403
+expect_eq "$(status_of -b "$T/ejar" -F "file=@$T/video.bin" -F "source=nosuch" \
+	"$BASE/evidence/new?csrf=$etok")" 422
+expect_eq "$(status_of -b "$T/ejar" -F "source=$src" "$BASE/evidence/new?csrf=$etok")" 422
+expect_eq "$(status_of -F "file=@$T/video.bin" -F "source=$src" "$BASE/evidence/new?csrf=$etok")" 401
+expect_eq "$(ls "$TERGEU_DB-vault" | wc -l)" 1
+stop_server
+
 # TLS with a self-signed certificate, on a non-loopback name too.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 	-subj /CN=tergeu.test -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store.h"
 
@@ -203,6 +204,44 @@ static void test_counts_recent_and_upcoming_respect_their_limits(void **state)
 	assert_int_equal(n, 1);
 }
 
+/* The web server's pool and a CLI command write to one database through
+ * different connections: each append must see the others' leaves. */
+static void test_two_connections_append_to_one_ledger(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tergeu-ledger-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	tg_store *a, *b;
+	tg_error err = {0};
+	assert_int_equal(tg_store_open(path, TG_OPEN_CREATE, &a, &err), 0);
+	assert_int_equal(tg_store_open(path, 0, &b, &err), 0);
+	char uid[TG_UUID_LEN];
+	for (int i = 0; i < 3; i++) {
+		create(a, "person", "{\"names\":[{\"text\":\"A\"}]}", uid);
+		create(b, "person", "{\"names\":[{\"text\":\"B\"}]}", uid);
+		create(b, "person", "{\"names\":[{\"text\":\"C\"}]}", uid);
+	}
+	json_t *rep = NULL;
+	assert_int_equal(tg_ledger_verify(a, NULL, &rep, &err), 0);
+	json_t *rep2 = NULL;
+	assert_int_equal(tg_ledger_verify(b, NULL, &rep2, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(rep, "root")),
+	                    json_string_value(json_object_get(rep2, "root")));
+	json_decref(rep);
+	json_decref(rep2);
+	tg_store_close(a);
+	tg_store_close(b);
+	const char *sides[] = {"", "-wal", "-shm", "-checkpoint"};
+	for (int i = 0; i < 4; i++) {
+		char p[64];
+		snprintf(p, sizeof p, "%s%s", path, sides[i]);
+		unlink(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +253,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_counts_recent_and_upcoming_respect_their_limits, setup,
 		                                teardown),
+		cmocka_unit_test(test_two_connections_append_to_one_ledger),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
