@@ -251,7 +251,17 @@ static int count_row(void *ctx, const char *const *values, long long n, const ch
 	tg_strbuf_adds(o, "</td><td class=\"num\">");
 	web_esc(o, num);
 	tg_strbuf_adds(o, "</td><td>");
-	web_esc(o, lists);
+	json_t *names = json_loads(lists, 0, NULL);
+	size_t i;
+	json_t *name;
+	json_array_foreach(names, i, name) {
+		if (i)
+			tg_strbuf_adds(o, ", ");
+		web_esc(o, json_string_value(name));
+	}
+	if (!json_is_array(names))
+		web_esc(o, lists);
+	json_decref(names);
 	tg_strbuf_adds(o, "</td></tr>");
 	free(num);
 	c->total += n;

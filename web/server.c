@@ -98,6 +98,7 @@ static void store_release(struct web_req *r, unsigned generation)
 		return;
 	tg_store_snapshot_end(r->st);
 	tg_store_rollback(r->st);
+	tg_store_set_actor(r->st, "web"); /* the next request names its own */
 	pthread_mutex_lock(&s->mu);
 	if (!s->locked && s->generation == generation && s->npool < POOL_MAX) {
 		s->pool[s->npool++] = r->st;
@@ -212,7 +213,9 @@ static void identify(struct web_req *r)
 		tg_store *st = web_store(r);
 		tg_user u;
 		tg_error err = {0};
-		if (st && !tg_token_check(st, authz + 7, &u, &err)) {
+		if (!st)
+			r->locked = true; /* the API answers 503, not 401 */
+		else if (!tg_token_check(st, authz + 7, &u, &err)) {
 			snprintf(r->user.name, sizeof r->user.name, "%s", u.name);
 			r->user.role = web_role_of(u.role);
 			r->user.clearance = tg_clearance_level(u.clearance);
@@ -376,6 +379,8 @@ static void handle(struct web_req *r)
 	r->status = 200;
 	if (r->too_big)
 		web_error(r, 413, NULL);
+	else if (r->locked && web_is_api(r))
+		web_error(r, 503, NULL);
 	else if (second_factor_missing(r))
 		web_is_api(r) ? web_json_error(r, 403, "second_factor_required",
 		                               _("Administrators add a second factor first."), NULL)
@@ -384,7 +389,8 @@ static void handle(struct web_req *r)
 		; /* answered */
 	else if (unsafe_method(r->method) && !r->by_token && !web_is_api(r) && web_parse_form(r))
 		; /* answered */
-	else if (unsafe_method(r->method) && !r->by_token && !web_csrf_ok(r))
+	else if (unsafe_method(r->method) && !r->by_token && !web_csrf_ok(r) &&
+	         !(web_is_api(r) && !r->authed)) /* the API answers 401 itself */
 		web_error(r, 403, _("The form has expired or did not come from this site: reload the"
 		                    " page and try again."));
 	else

@@ -74,6 +74,7 @@ struct web_req {
 	bool has_sess;
 	struct web_user user; /* valid when authed */
 	bool authed, by_token;
+	bool locked; /* a token could not be checked: the database is locked */
 	tg_store *st;
 	struct web_upload *upload; /* POST /evidence/new */
 	uint64_t upload_bytes;

@@ -278,8 +278,13 @@ static int64_t leaf_count(tg_store *st)
  * built. */
 static int fresh_frontier(tg_store *st, tg_error *err)
 {
+	/* A batch holds the write lock from its first write: one look is
+	 * enough for all of it. */
+	if (st->depth && st->ledger_synced && !st->ledger_stale)
+		return TG_OK;
 	if (!st->ledger_stale && leaf_count(st) != (int64_t)st->ledger->frontier.size)
 		st->ledger_stale = true;
+	st->ledger_synced = st->depth > 0;
 	return st->ledger_stale ? load_frontier(st, err) : TG_OK;
 }
 

@@ -22,6 +22,7 @@ struct tg_store {
 	char *actor;
 	int depth;   /* open batches */
 	bool snapshot; /* a read transaction of tg_store_snapshot_begin is open */
+	bool ledger_synced; /* the ledger frontier was checked in the open batch */
 	bool failed; /* a write in the open batch failed after writing rows */
 	struct stmt_slot *stmts;
 	size_t nstmts, capstmts;

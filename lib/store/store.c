@@ -278,6 +278,7 @@ int tg_store_begin(tg_store *st, tg_error *err)
 		int rc = tg_store_exec(st, "BEGIN IMMEDIATE", err);
 		if (rc)
 			return rc;
+		st->ledger_synced = false;
 	}
 	st->depth++;
 	return TG_OK;

@@ -323,7 +323,7 @@ int tg_linkdb_memberships(tg_store *st, const char *by,
  * 30-44, 45-59, 60+)): distinct persons of the last linkage run, or raw
  * records when none has run (*linked says which). cb(values, n, lists)
  * per combination, NULL values are unknown (sorted last), lists the
- * titles of the lists behind the number, comma-separated. EINVAL for an
+ * titles of the lists behind the number (a JSON array). EINVAL for an
  * unknown dimension or more than 6. */
 int tg_store_victim_counts(tg_store *st, const char *const *dims, int ndims, bool *linked,
                            int (*cb)(void *ctx, const char *const *values, long long n,

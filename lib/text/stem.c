@@ -7,6 +7,7 @@
  */
 #include <libstemmer.h>
 #include <stdbool.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,9 +79,35 @@ static bool has_kazakh_letter(const char *s)
 	return false;
 }
 
+/* One pair of stemmers per thread (a stemmer is not thread-safe), freed
+ * when the thread ends: the web server's workers come and go. */
+static pthread_key_t stemmer_key;
+static pthread_once_t stemmer_once = PTHREAD_ONCE_INIT;
+
+static void stemmers_free(void *p)
+{
+	struct sb_stemmer **cache = p;
+	for (int i = 0; i < 2; i++)
+		if (cache[i])
+			sb_stemmer_delete(cache[i]);
+	free(cache);
+}
+
+static void stemmer_key_make(void)
+{
+	pthread_key_create(&stemmer_key, stemmers_free);
+}
+
 static struct sb_stemmer *stemmer(int which)
 {
-	static _Thread_local struct sb_stemmer *cache[2];
+	pthread_once(&stemmer_once, stemmer_key_make);
+	struct sb_stemmer **cache = pthread_getspecific(stemmer_key);
+	if (!cache) {
+		cache = calloc(2, sizeof *cache);
+		if (!cache)
+			return NULL;
+		pthread_setspecific(stemmer_key, cache);
+	}
 	if (!cache[which])
 		cache[which] = sb_stemmer_new(which ? "english" : "russian", "UTF_8");
 	return cache[which];
