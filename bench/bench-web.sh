@@ -37,14 +37,17 @@ victim=$("$tg" --json search "Nursultan Isayev" --type person |
 rss() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status"; }
 idle=$(rss)
 
-# run NAME URL [HEADER]: wrk's requests/s and p99 (ms) for URL.
+# run NAME URL [HEADER]: wrk's requests/s and p99 (ms) for URL, which must
+# answer 200 (wrk counts a redirect to the sign-in page as a success).
 run() {
+	code=$(curl -s -o /dev/null -w '%{http_code}' ${3:+-H "$3"} "$2")
+	[ "$code" = 200 ] || { echo "bench-web: $1 answers $code" >&2; exit 1; }
 	if [ -n "${3:-}" ]; then
 		wrk -t2 -c"$conns" -d"${secs}s" --latency -H "$3" "$2" >"$T/wrk.out"
 	else
 		wrk -t2 -c"$conns" -d"${secs}s" --latency "$2" >"$T/wrk.out"
 	fi
-	non2xx=$(awk '/Non-2xx/ { print $NF }' "$T/wrk.out")
+	non2xx=$(awk "/Non-2xx/ { print \$NF }" "$T/wrk.out")
 	[ -z "$non2xx" ] || { cat "$T/wrk.out" >&2; echo "bench-web: $1 had non-2xx answers" >&2; exit 1; }
 	rps=$(awk '/Requests\/sec/ { print $2 }' "$T/wrk.out")
 	p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 }

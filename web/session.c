@@ -62,7 +62,9 @@ void web_sessions_free(struct web_sessions *s)
 
 static bool expired(const struct web_sessions *s, const struct web_session *ss, uint64_t now)
 {
-	return now - ss->seen > s->idle_ms || now - ss->created > s->max_ms;
+	/* Another thread may have stamped a later time than now: not idle. */
+	return (now > ss->seen && now - ss->seen > s->idle_ms) ||
+	       (now > ss->created && now - ss->created > s->max_ms);
 }
 
 static void drop(struct web_sessions *s, int i)
@@ -83,8 +85,8 @@ static int find(struct web_sessions *s, const char *id)
 
 bool web_session_get(struct web_sessions *s, const char *id, struct web_session *out)
 {
-	uint64_t now = tg_now_ms();
 	pthread_mutex_lock(&s->mu);
+	uint64_t now = tg_now_ms();
 	int i = find(s, id);
 	if (i >= 0 && expired(s, &s->s[i], now)) {
 		drop(s, i);
