@@ -144,6 +144,20 @@ static void test_sessions_expire_when_idle(void **state)
 	web_sessions_free(s);
 }
 
+/* Threads stamp sessions with their own clock readings: a reading a
+ * moment older than the session's last one is not idleness. */
+static void test_sessions_survive_an_earlier_clock_reading(void **state)
+{
+	(void)state;
+	struct web_sessions *s = web_sessions_new(60, 3600);
+	struct web_session a, got;
+	setenv("TERGEU_NOW", "2099-01-01T10:00:00.000Z", 1);
+	web_session_new(s, NULL, false, NULL, &a);
+	unsetenv("TERGEU_NOW");
+	assert_true(web_session_get(s, a.id, &got));
+	web_sessions_free(s);
+}
+
 static void test_throttling_starts_at_the_limit_and_per_key(void **state)
 {
 	(void)state;
@@ -179,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_totp_code_is_good_once_and_near_in_time),
 		cmocka_unit_test(test_sessions_get_new_ids_and_end),
 		cmocka_unit_test(test_sessions_expire_when_idle),
+		cmocka_unit_test(test_sessions_survive_an_earlier_clock_reading),
 		cmocka_unit_test(test_throttling_starts_at_the_limit_and_per_key),
 		cmocka_unit_test(test_html_escaping_covers_markup_and_quotes),
 	};
