@@ -111,6 +111,8 @@ CLI_CMD(review);
 CLI_CMD(serve);
 /* Where the message catalogs were found. */
 const char *cli_localedir(void);
+/* The process's whole command line, as main got it (NULL-terminated). */
+char **cli_argv(void);
 /* A raw record named by its number or LIST:RECORD_ID (list title, id in
  * the list): 0, or prints an error naming param and returns 3. */
 int cli_raw_id(tg_store *st, const char *param, const char *arg, long long *id);

@@ -398,8 +398,19 @@ static int take_globals(struct cli *c, const char **lang, const char **translit,
 	return CLI_OK;
 }
 
+static char **whole_argv;
+
+char **cli_argv(void)
+{
+	return whole_argv;
+}
+
 int main(int argc, char **argv)
 {
+	/* As given, before the global options are taken out. */
+	whole_argv = calloc((size_t)argc + 1, sizeof *whole_argv);
+	if (whole_argv)
+		memcpy(whole_argv, argv, (size_t)argc * sizeof *argv);
 	struct cli c = {0};
 	const char *lang_opt = NULL, *translit = NULL, *fd = NULL;
 	c.actor = getenv("TERGEU_ACTOR");

@@ -124,7 +124,7 @@ static int list_one(void *ctx, const json_t *doc)
 	case API_FULL:
 		return 1;
 	default:
-		json_array_append_new(l->page.items, json_deep_copy(doc));
+		json_array_append(l->page.items, (json_t *)doc); /* read-only from here */
 		return 0;
 	}
 }

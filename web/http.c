@@ -94,13 +94,20 @@ bool web_is_api(const struct web_req *r)
 	return !strncmp(r->url, "/api/", 5);
 }
 
+static int dump_to(const char *buf, size_t size, void *sb)
+{
+	tg_strbuf_add(sb, buf, size);
+	return 0;
+}
+
 int web_json(struct web_req *r, int status, json_t *v)
 {
-	char *text = json_dumps(v, JSON_COMPACT);
-	json_decref(v);
 	tg_strbuf_reset(&r->out);
-	tg_strbuf_adds(&r->out, text ? text : "null");
-	free(text);
+	if (!v || json_dump_callback(v, dump_to, &r->out, JSON_COMPACT | JSON_ENCODE_ANY)) {
+		tg_strbuf_reset(&r->out);
+		tg_strbuf_adds(&r->out, "null");
+	}
+	json_decref(v);
 	r->ctype = "application/json";
 	r->status = status;
 	return status;

@@ -124,6 +124,9 @@ void web_lock(struct web_server *s)
 	s->last_request = tg_now_ms();
 	pthread_mutex_unlock(&s->mu);
 	web_sessions_end_all(s->sessions, NULL);
+	/* Freed pages go back to the system (serve runs with freed chunks
+	 * overwritten, see cmd_serve.c). */
+	malloc_trim(0);
 }
 
 int web_unlock(struct web_server *s, const char *passphrase, tg_error *err)
@@ -447,9 +450,20 @@ static void client_ip(struct web_req *r)
 		          sizeof r->ip);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload, size_t *upload_size, void **con_cls)
+/* What the deeper calls of a request left on this thread's stack (search
+ * words, names copied into local buffers) is overwritten before the
+ * thread waits for the next one: stacks are never freed, and the idle
+ * lock must leave no names in memory. */
+static __attribute__((noinline)) void scrub_stack(void)
+{
+	unsigned char below[96 * 1024];
+	sodium_memzero(below, sizeof below);
+	__asm__ volatile("" : : "r"(below) : "memory");
+}
+
+static enum MHD_Result serve_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                     const char *method, const char *version,
+                                     const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct web_server *s = cls;
 	struct web_req *r = *con_cls;
@@ -513,6 +527,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	handle(r);
 	return respond(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+	enum MHD_Result res = serve_request(cls, conn, url, method, version, upload, upload_size,
+	                                    con_cls);
+	scrub_stack();
+	return res;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -608,6 +632,54 @@ static int read_pem(const char *path, const char *opt, char **out, tg_error *err
 	return 0;
 }
 
+static struct MHD_Daemon *start_daemon(struct web_server *s, const struct sockaddr_storage *ss,
+                                       int port, const char *cert, const char *key,
+                                       MHD_socket fd)
+{
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+	if (s->tls)
+		flags |= MHD_USE_TLS;
+	if (ss->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	unsigned threads = (unsigned)(s->o->threads > 0 ? s->o->threads : 2);
+	/* Connection memory of 32 KiB or less comes from malloc, so it is
+	 * overwritten when freed (see cmd_serve.c); above, MHD maps it. */
+	struct MHD_OptionItem opts[12] = {
+		fd != MHD_INVALID_SOCKET ? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL}
+		                         : (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, (void *)ss},
+		{MHD_OPTION_THREAD_POOL_SIZE, threads, NULL},
+		{MHD_OPTION_CONNECTION_LIMIT, 1000, NULL},
+		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256, NULL},
+		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL},
+		{MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
+		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	if (s->tls) {
+		opts[7] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert};
+		opts[8] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key};
+		opts[9] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	}
+	return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY,
+	                        opts, MHD_OPTION_END);
+}
+
+/* The idle lock: keys and sessions go (web_lock), and so does everything
+ * the HTTP side still holds of past requests (URLs with search words,
+ * headers, buffers): the daemon stops and a new one takes over the same
+ * listening socket, so no request finds the port closed. Non-zero when
+ * no daemon could be started again. */
+static int restart_locked(struct web_server *s, const struct sockaddr_storage *ss, int port,
+                          const char *cert, const char *key)
+{
+	web_lock(s);
+	MHD_socket fd = MHD_quiesce_daemon(s->d);
+	MHD_stop_daemon(s->d);
+	s->d = fd == MHD_INVALID_SOCKET ? NULL : start_daemon(s, ss, port, cert, key, fd);
+	malloc_trim(0);
+	return s->d == NULL;
+}
+
 int tg_web_serve(const tg_web_opts *o, tg_keys *keys, tg_error *err)
 {
 	struct sockaddr_storage ss;
@@ -663,32 +735,7 @@ int tg_web_serve(const tg_web_opts *o, tg_keys *keys, tg_error *err)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
-	if (s->tls)
-		flags |= MHD_USE_TLS;
-	unsigned threads = (unsigned)(o->threads > 0 ? o->threads : 2);
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	if (s->tls)
-		s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
-		                        MHD_OPTION_SOCK_ADDR, &ss,
-		                        MHD_OPTION_THREAD_POOL_SIZE, threads,
-		                        MHD_OPTION_CONNECTION_LIMIT, 1000u,
-		                        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
-		                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-		                        MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-		                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		                        MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-		                        MHD_OPTION_END);
-	else
-		s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
-		                        MHD_OPTION_SOCK_ADDR, &ss,
-		                        MHD_OPTION_THREAD_POOL_SIZE, threads,
-		                        MHD_OPTION_CONNECTION_LIMIT, 1000u,
-		                        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
-		                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-		                        MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-		                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+	s->d = start_daemon(s, &ss, port, cert, key, MHD_INVALID_SOCKET);
 	if (!s->d) {
 		rc = tg_error_set(err, TG_EIO, "--listen", _("cannot listen on %s:%d: %s"), host, port,
 		                  strerror(errno ? errno : EADDRINUSE));
@@ -708,12 +755,17 @@ int tg_web_serve(const tg_web_opts *o, tg_keys *keys, tg_error *err)
 		bool idle = o->idle_lock > 0 && !s->locked &&
 		            tg_now_ms() - s->last_request > (uint64_t)o->idle_lock * 1000;
 		pthread_mutex_unlock(&s->mu);
-		if (idle)
-			web_lock(s);
+		if (idle && restart_locked(s, &ss, port, cert, key))
+			break;
+	}
+	if (!s->d) {
+		rc = tg_error_set(err, TG_EIO, "--listen", _("cannot listen on %s:%d: %s"), host, port,
+		                  strerror(errno ? errno : EADDRINUSE));
+		goto out;
 	}
 	/* Stop accepting, let the requests in progress finish (5 s at most),
 	 * then close. */
-	MHD_quiesce_daemon(s->d);
+	MHD_socket fd = MHD_quiesce_daemon(s->d);
 	for (int i = 0; i < 50; i++) {
 		const union MHD_DaemonInfo *di =
 			MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
@@ -722,6 +774,8 @@ int tg_web_serve(const tg_web_opts *o, tg_keys *keys, tg_error *err)
 		usleep(100 * 1000);
 	}
 	MHD_stop_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	rc = 0;
 out:
 	if (cert)

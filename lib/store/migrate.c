@@ -205,6 +205,20 @@ static const char *const migrations[] = {
 	"  label TEXT NOT NULL, hash BLOB NOT NULL UNIQUE, created TEXT NOT NULL, revoked TEXT)"
 	"  WITHOUT ROWID;"
 	"ALTER TABLE app_user ADD COLUMN totp TEXT;",
+
+	/* 11: live records in list order (date, unknown dates last, then id),
+	 * so a page of a list reads its rows in order instead of sorting the
+	 * whole table (the web's and the API's lists). */
+	"CREATE INDEX source_list ON source (date IS NULL, date, uid) WHERE deleted IS NULL;"
+	"CREATE INDEX person_list ON person (birth_date IS NULL, birth_date, uid)"
+	"  WHERE deleted IS NULL;"
+	"CREATE INDEX relation_list ON relation (start IS NULL, start, uid) WHERE deleted IS NULL;"
+	"CREATE INDEX event_list ON event (start IS NULL, start, uid) WHERE deleted IS NULL;"
+	"CREATE INDEX act_list ON act (start IS NULL, start, uid) WHERE deleted IS NULL;"
+	"CREATE INDEX proceeding_list ON proceeding (next_hearing IS NULL, next_hearing, uid)"
+	"  WHERE deleted IS NULL;"
+	"CREATE INDEX intervention_list ON intervention (date IS NULL, date, uid)"
+	"  WHERE deleted IS NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
