@@ -28,36 +28,15 @@ static int collect(void *ctx, const tg_review_item *it)
 
 static void side_by_side(struct cli *c, tg_store *st, const json_t *a, const json_t *b)
 {
-	static const char *const keys[] = {"list", "record_id", "full_name", "family", "given",
-	                                   "patronymic", "birth_date", "age", "sex", "iin", "place",
-	                                   "event_date", "death_date", "fate"};
-	const char *labels[] = {_("list"), _("record"), _("full name"), _("family name"),
-	                        _("given name"), _("patronymic"), _("birth date"), _("age"), _("sex"),
-	                        _("IIN"), _("place"), _("event date"), _("death date"), _("fate")};
-	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-		const char *x = json_string_value(json_object_get(a, keys[k]));
-		const char *y = json_string_value(json_object_get(b, keys[k]));
-		char *dx = NULL, *dy = NULL;
-		if (!strcmp(keys[k], "birth_date") || !strcmp(keys[k], "event_date") ||
-		    !strcmp(keys[k], "death_date")) {
-			x = x ? (dx = tg_text_format_date(x, c->lang)) : NULL;
-			y = y ? (dy = tg_text_format_date(y, c->lang)) : NULL;
-		}
-		if (!strcmp(keys[k], "sex")) {
-			x = x ? tg_term_label(st, "sex", x, c->lang) : NULL;
-			y = y ? tg_term_label(st, "sex", y, c->lang) : NULL;
-		}
-		if (!strcmp(keys[k], "fate")) {
-			x = x ? tg_link_fate_label(x) : NULL;
-			y = y ? tg_link_fate_label(y) : NULL;
-		}
-		if (!x && !y)
-			continue;
-		x = x ? x : "-";
-		printf("  %-*s %-*s %s\n", cli_width(labels[k], 14), labels[k], cli_width(x, 36), x,
-		       y ? y : "-");
-		free(dx);
-		free(dy);
+	const char *label, *key;
+	for (int k = 0; (key = tg_link_review_field(k, &label)); k++) {
+		char *x = tg_link_review_value(st, key, json_string_value(json_object_get(a, key)), c->lang);
+		char *y = tg_link_review_value(st, key, json_string_value(json_object_get(b, key)), c->lang);
+		if (x || y)
+			printf("  %-*s %-*s %s\n", cli_width(label, 14), label, cli_width(x ? x : "-", 36),
+			       x ? x : "-", y ? y : "-");
+		free(x);
+		free(y);
 	}
 }
 

@@ -24,30 +24,14 @@ static const char *str(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-struct lists_seen {
-	struct api_call *c;
-	bool all;
-};
-
-static int list_seen(void *ctx, const char *uid, const char *title)
-{
-	struct lists_seen *l = ctx;
-	json_t *src = NULL;
-	if (tg_record_get(l->c->st, uid, &src, NULL) ||
-	    !web_authorize(&l->c->r->user, WEB_READ, src))
-		l->all = false;
-	json_decref(src);
-	return 0;
-}
-
 /* 0 when the caller may see every list, else the 403 answered. */
 static int lists_visible(struct api_call *c)
 {
-	struct lists_seen l = {c, true};
 	tg_error err = {0};
-	if (tg_linkdb_lists(c->st, list_seen, &l, &err))
+	int all = web_lists_visible(&c->r->user, c->st, &err);
+	if (all < 0)
 		return web_api_fail(c, &err);
-	if (!l.all)
+	if (!all)
 		return web_api_error(c, 403, "above_clearance",
 		                     _("Some lists are above your clearance, so counts over the lists"
 		                       " are not shown to you."),
@@ -206,18 +190,6 @@ int web_api_estimate(struct api_call *c)
 
 /* ---- linkage review ---- */
 
-/* May the caller see raw record x (JSON null when there is none)? */
-static bool raw_visible(struct api_call *c, const json_t *x)
-{
-	json_t *src = NULL;
-	const char *list = json_is_object(x) ? str(x, "list_id") : NULL;
-	if (!list || tg_record_get(c->st, list, &src, NULL))
-		return false;
-	bool ok = web_authorize(&c->r->user, WEB_READ, src);
-	json_decref(src);
-	return ok;
-}
-
 struct queue {
 	struct api_call *c;
 	struct api_page page;
@@ -227,7 +199,7 @@ static int queued(void *ctx, const tg_review_item *it)
 {
 	struct queue *q = ctx;
 	json_t *a = tg_raw_json(q->c->st, it->a), *b = tg_raw_json(q->c->st, it->b);
-	enum api_slot slot = raw_visible(q->c, a) && raw_visible(q->c, b)
+	enum api_slot slot = web_raw_visible(&q->c->r->user, q->c->st, a) && web_raw_visible(&q->c->r->user, q->c->st, b)
 	                         ? web_api_page_slot(&q->page) : API_SKIP;
 	if (slot == API_TAKE) {
 		json_t *why = it->explain ? json_loads(it->explain, 0, NULL) : NULL;
@@ -283,7 +255,7 @@ int web_api_decide(struct api_call *c)
 		rc = web_api_error(c, 422, "invalid", _("note: give the note as text"), "note");
 	if (!rc) {
 		json_t *ra = tg_raw_json(c->st, a), *rb = tg_raw_json(c->st, b);
-		bool ok = raw_visible(c, ra) && raw_visible(c, rb);
+		bool ok = web_raw_visible(&c->r->user, c->st, ra) && web_raw_visible(&c->r->user, c->st, rb);
 		json_decref(ra);
 		json_decref(rb);
 		if (!ok)

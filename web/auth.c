@@ -61,3 +61,38 @@ bool web_authorize(const struct web_user *u, enum web_action action, const json_
 		return false;
 	return !record || record_level(record) <= u->clearance;
 }
+
+bool web_raw_visible(const struct web_user *u, tg_store *st, const json_t *raw)
+{
+	json_t *src = NULL;
+	const char *list = json_is_object(raw)
+	                       ? json_string_value(json_object_get(raw, "list_id")) : NULL;
+	if (!list || tg_record_get(st, list, &src, NULL))
+		return false;
+	bool ok = web_authorize(u, WEB_READ, src);
+	json_decref(src);
+	return ok;
+}
+
+struct lists_seen {
+	const struct web_user *u;
+	tg_store *st;
+	bool all;
+};
+
+static int list_seen(void *ctx, const char *uid, const char *title)
+{
+	struct lists_seen *l = ctx;
+	json_t *src = NULL;
+	if (tg_record_get(l->st, uid, &src, NULL) || !web_authorize(l->u, WEB_READ, src))
+		l->all = false;
+	json_decref(src);
+	return 0;
+}
+
+int web_lists_visible(const struct web_user *u, tg_store *st, tg_error *err)
+{
+	struct lists_seen l = {u, st, true};
+	int rc = tg_linkdb_lists(st, list_seen, &l, err);
+	return rc ? rc : l.all;
+}

@@ -341,14 +341,8 @@ int web_page_record(struct web_req *r, const char *rest)
 	size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
 	snprintf(id, sizeof id, "%.*s", (int)(len < sizeof id ? len : 0), rest);
 	const char *what = slash ? slash + 1 : NULL;
-	if (!r->authed) {
-		tg_strbuf next = TG_STRBUF_INIT;
-		tg_strbuf_adds(&next, "/login?next=");
-		web_urlenc(&next, r->url);
-		int s = web_redirect(r, next.buf);
-		tg_strbuf_release(&next);
-		return s;
-	}
+	if (!r->authed)
+		return web_redirect_next(r, "/login");
 	tg_store *st = web_store(r);
 	if (!st)
 		return web_redirect(r, "/unlock");

@@ -306,6 +306,48 @@ static int form_page(struct form *fm, const char *action, const char *title, int
 	return status;
 }
 
+/* Saves the posted form: a new record of fm->e, or, when old is given, a
+ * merge patch of record id (null for each field the form cleared). On
+ * success a redirect to the record; else the form again, as typed, with
+ * the error next to its field. */
+static int save(struct form *fm, const char *action, const char *title, const json_t *old,
+                const char *id)
+{
+	struct web_req *r = fm->r;
+	enum web_action act = old ? WEB_UPDATE : WEB_CREATE;
+	const char *bad;
+	json_t *doc = posted_doc(fm, &bad);
+	int status = 422;
+	if (bad) {
+		fm->bad = bad;
+		fm->msg = _("Give a number here.");
+	} else if (!web_authorize(&r->user, act, doc)) {
+		fm->bad = "confidentiality";
+		fm->msg = _("This is above your clearance.");
+		status = 403;
+	} else {
+		for (int i = 0; old && i < fm->e->nfields; i++)
+			if (!json_object_get(doc, fm->e->fields[i].name) &&
+			    json_object_get(old, fm->e->fields[i].name))
+				json_object_set_new(doc, fm->e->fields[i].name, json_null());
+		tg_store_set_actor(fm->st, r->user.name);
+		char uid[TG_UUID_LEN];
+		tg_error err = {0};
+		int rc = old ? tg_record_update(fm->st, id, doc, &err)
+		             : tg_record_create(fm->st, fm->e->name, doc, uid, &err);
+		if (!rc) {
+			json_decref(doc);
+			char path[64];
+			snprintf(path, sizeof path, "/record/%s", old ? id : uid);
+			return web_redirect(r, path);
+		}
+		fm->bad = form_name(r, err.path);
+		fm->msg = tg_arena_strdup(r->arena, *err.msg ? err.msg : tg_strerror(err.code));
+	}
+	json_decref(doc);
+	return form_page(fm, action, title, status);
+}
+
 static int create(struct web_req *r, tg_store *st, const tg_entity *e)
 {
 	if (!web_authorize(&r->user, WEB_CREATE, NULL))
@@ -313,39 +355,24 @@ static int create(struct web_req *r, tg_store *st, const tg_entity *e)
 	char action[96], title[160];
 	snprintf(action, sizeof action, "/records/%s/new", e->name);
 	snprintf(title, sizeof title, "%s: %s", web_entity_label(e->name), _("new record"));
-	struct form fm = {r, st, e, NULL, !strcmp(r->method, "POST"), NULL, NULL};
-	if (!fm.posted)
-		return form_page(&fm, action, title, 200);
-	const char *bad;
-	json_t *doc = posted_doc(&fm, &bad);
-	int status = 422;
-	if (bad) {
-		fm.bad = bad;
-		fm.msg = _("Give a number here.");
-	} else if (!web_authorize(&r->user, WEB_CREATE, doc)) {
-		fm.bad = "confidentiality";
-		fm.msg = _("This is above your clearance.");
-		status = 403;
-	} else {
-		tg_store_set_actor(st, r->user.name);
-		char uid[TG_UUID_LEN];
-		tg_error err = {0};
-		if (!tg_record_create(st, e->name, doc, uid, &err)) {
-			json_decref(doc);
-			char path[64];
-			snprintf(path, sizeof path, "/record/%s", uid);
-			return web_redirect(r, path);
-		}
-		fm.bad = form_name(r, err.path);
-		fm.msg = tg_arena_strdup(r->arena, *err.msg ? err.msg : tg_strerror(err.code));
+	if (!strcmp(r->method, "POST")) {
+		struct form fm = {r, st, e, NULL, true, NULL, NULL};
+		return save(&fm, action, title, NULL, NULL);
 	}
-	json_decref(doc);
-	return form_page(&fm, action, title, status);
+	/* A new record starts at restricted, or lower when the reader's
+	 * clearance is lower: a form sent as it loads is always allowed. */
+	json_t *start = json_pack("{s:s}", "confidentiality",
+	                          web_clearance_name(r->user.clearance < TG_CLEAR_RESTRICTED
+	                                                 ? r->user.clearance
+	                                                 : TG_CLEAR_RESTRICTED));
+	struct form fm = {r, st, e, start, false, NULL, NULL};
+	int status = form_page(&fm, action, title, 200);
+	json_decref(start);
+	return status;
 }
 
 static int edit(struct web_req *r, tg_store *st, const char *id, json_t *old)
 {
-	const tg_entity *e = tg_model_entity(str(old, "entity"));
 	if (!web_authorize(&r->user, WEB_UPDATE, old))
 		return web_error(r, 403, NULL);
 	char action[96];
@@ -353,38 +380,9 @@ static int edit(struct web_req *r, tg_store *st, const char *id, json_t *old)
 	char *title = web_title(r, old);
 	char *t = tg_arena_strdup(r->arena, title && *title ? title : id);
 	free(title);
-	struct form fm = {r, st, e, old, !strcmp(r->method, "POST"), NULL, NULL};
-	if (!fm.posted)
-		return form_page(&fm, action, t, 200);
-	const char *bad;
-	json_t *doc = posted_doc(&fm, &bad);
-	int status = 422;
-	if (bad) {
-		fm.bad = bad;
-		fm.msg = _("Give a number here.");
-	} else if (!web_authorize(&r->user, WEB_UPDATE, doc)) {
-		fm.bad = "confidentiality";
-		fm.msg = _("This is above your clearance.");
-		status = 403;
-	} else {
-		/* A merge patch: what the form has, and null for what it cleared. */
-		for (int i = 0; i < e->nfields; i++)
-			if (!json_object_get(doc, e->fields[i].name) &&
-			    json_object_get(old, e->fields[i].name))
-				json_object_set_new(doc, e->fields[i].name, json_null());
-		tg_store_set_actor(st, r->user.name);
-		tg_error err = {0};
-		if (!tg_record_update(st, id, doc, &err)) {
-			json_decref(doc);
-			char path[64];
-			snprintf(path, sizeof path, "/record/%s", id);
-			return web_redirect(r, path);
-		}
-		fm.bad = form_name(r, err.path);
-		fm.msg = tg_arena_strdup(r->arena, *err.msg ? err.msg : tg_strerror(err.code));
-	}
-	json_decref(doc);
-	return form_page(&fm, action, t, status);
+	struct form fm = {r, st, tg_model_entity(str(old, "entity")), old,
+	                  !strcmp(r->method, "POST"), NULL, NULL};
+	return fm.posted ? save(&fm, action, t, old, id) : form_page(&fm, action, t, 200);
 }
 
 static int delete(struct web_req *r, tg_store *st, const char *id, json_t *old)
@@ -563,14 +561,8 @@ static int index_page(struct web_req *r, tg_store *st)
 
 int web_page_records(struct web_req *r, const char *rest)
 {
-	if (!r->authed) {
-		tg_strbuf next = TG_STRBUF_INIT;
-		tg_strbuf_adds(&next, "/login?next=");
-		web_urlenc(&next, r->url);
-		int s = web_redirect(r, next.buf);
-		tg_strbuf_release(&next);
-		return s;
-	}
+	if (!r->authed)
+		return web_redirect_next(r, "/login");
 	tg_store *st = web_store(r);
 	if (!st)
 		return web_redirect(r, "/unlock");

@@ -216,3 +216,13 @@ int web_redirect(struct web_req *r, const char *path)
 	r->status = 303;
 	return 303;
 }
+
+int web_redirect_next(struct web_req *r, const char *page)
+{
+	tg_strbuf to = TG_STRBUF_INIT;
+	tg_strbuf_addf(&to, "%s?next=", page);
+	web_urlenc(&to, r->url);
+	int status = web_redirect(r, to.buf);
+	tg_strbuf_release(&to);
+	return status;
+}

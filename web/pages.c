@@ -134,7 +134,9 @@ static int login_post(struct web_req *r)
 	if (r->sess.totp_pending) {
 		char secret[64];
 		const char *name = r->sess.user.name;
-		if (web_throttled(ss, name))
+		char ukey[96];
+		snprintf(ukey, sizeof ukey, "user:%s", name);
+		if (web_throttled(ss, ukey))
 			return web_error(r, 429, NULL);
 		if (tg_user_totp_get(st, name, secret, sizeof secret) == 1 &&
 		    totp_ok(name, secret, web_form(r, "code"))) {
@@ -143,20 +145,21 @@ static int login_post(struct web_req *r)
 			return signed_in(r, &u);
 		}
 		sodium_memzero(secret, sizeof secret);
-		web_login_failed(ss, name);
+		web_login_failed(ss, ukey);
 		return login_form(r, 401, NULL, _("The code is not right, or was used already."));
 	}
 	const char *name = web_form(r, "name"), *pass = web_form(r, "password");
 	if (!name || !pass || !*name || !*pass)
 		return login_form(r, 400, name, _("Give your user name and password."));
-	char ipkey[64];
+	char ipkey[64], ukey[96];
 	snprintf(ipkey, sizeof ipkey, "ip:%s", r->ip);
-	if (web_throttled(ss, name) || web_throttled(ss, ipkey))
+	snprintf(ukey, sizeof ukey, "user:%s", name);
+	if (web_throttled(ss, ukey) || web_throttled(ss, ipkey))
 		return web_error(r, 429, NULL);
 	tg_error err = {0};
 	tg_user u;
 	if (tg_user_check(st, name, pass, &err) || tg_user_get(st, name, &u, &err)) {
-		web_login_failed(ss, name);
+		web_login_failed(ss, ukey);
 		web_login_failed(ss, ipkey);
 		return login_form(r, 401, name, _("Wrong user name or password."));
 	}
@@ -238,12 +241,7 @@ int web_need_reauth(struct web_req *r)
 	if (web_is_api(r))
 		return web_json_error(r, 401, "reauthenticate",
 		                      _("Confirm your password first (POST /reauth)."), NULL);
-	tg_strbuf next = TG_STRBUF_INIT;
-	tg_strbuf_adds(&next, "/reauth?next=");
-	web_urlenc(&next, r->url);
-	int st = web_redirect(r, next.buf);
-	tg_strbuf_release(&next);
-	return st;
+	return web_redirect_next(r, "/reauth");
 }
 
 int web_page_reauth(struct web_req *r, const char *rest)
@@ -257,7 +255,9 @@ int web_page_reauth(struct web_req *r, const char *rest)
 		struct web_sessions *ss = web_sessions(r->srv);
 		tg_store *st = web_store(r);
 		tg_error err = {0};
-		if (web_throttled(ss, r->user.name))
+		char ukey[96];
+		snprintf(ukey, sizeof ukey, "user:%s", r->user.name);
+		if (web_throttled(ss, ukey))
 			return web_error(r, 429, NULL);
 		if (st && !tg_user_check(st, r->user.name, web_form(r, "password") ?
 		                                               web_form(r, "password") : "", &err)) {
@@ -265,7 +265,7 @@ int web_page_reauth(struct web_req *r, const char *rest)
 			web_session_put(ss, &r->sess);
 			return web_redirect(r, next ? next : "/");
 		}
-		web_login_failed(ss, r->user.name);
+		web_login_failed(ss, ukey);
 		error = _("Wrong password.");
 		status = 401;
 	}

@@ -200,7 +200,10 @@ static int person_form_page(struct web_req *r, tg_store *st, const struct person
 	           _("2022, 2022-01 or 2022-01-05; ~ before an approximate date"));
 	form_field(r, f, "residence", _("Residence (place code)"), f->residence, "kz-almaty");
 	tg_strbuf_addf(o, "<p><label for=\"f-confidentiality\">%s</label>", _("Confidentiality"));
-	select_terms(r, st, "confidentiality", "confidentiality", f->conf ? f->conf : "restricted",
+	select_terms(r, st, "confidentiality", "confidentiality",
+	             f->conf ? f->conf : web_clearance_name(r->user.clearance < TG_CLEAR_RESTRICTED
+	                                                        ? r->user.clearance
+	                                                        : TG_CLEAR_RESTRICTED),
 	             r->user.clearance);
 	tg_strbuf_adds(o, "</p>");
 	form_field(r, f, "note", _("Note"), f->note, NULL);

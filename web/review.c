@@ -20,51 +20,31 @@ static const char *str(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* May the reader see raw record x? Its list is a source record. */
-static bool raw_visible(struct web_req *r, tg_store *st, const json_t *x)
-{
-	json_t *src;
-	if (!json_is_object(x) || tg_record_get(st, str(x, "list_id"), &src, NULL))
-		return false;
-	bool ok = web_authorize(&r->user, WEB_READ, src);
-	json_decref(src);
-	return ok;
-}
-
 static void side_by_side(struct web_req *r, tg_store *st, const json_t *a, const json_t *b)
 {
-	static const char *const keys[] = {"list", "record_id", "full_name", "family", "given",
-	                                   "patronymic", "birth_date", "age", "sex", "iin", "place",
-	                                   "event_date", "death_date", "fate"};
-	const char *labels[] = {_("list"), _("record"), _("full name"), _("family name"),
-	                        _("given name"), _("patronymic"), _("birth date"), _("age"), _("sex"),
-	                        _("IIN"), _("place"), _("event date"), _("death date"), _("fate")};
 	tg_strbuf *o = &r->out;
 	tg_strbuf_addf(o, "<table class=\"pair\"><thead><tr><th scope=\"col\"></th>"
 	                  "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
 	               _("First record"), _("Second record"));
-	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-		const char *v[2] = {str(a, keys[k]), str(b, keys[k])};
-		if (!v[0] && !v[1])
-			continue;
-		tg_strbuf_adds(o, "<tr><th scope=\"row\">");
-		web_esc(o, labels[k]);
-		tg_strbuf_adds(o, "</th>");
-		for (int s = 0; s < 2; s++) {
-			tg_strbuf_adds(o, "<td>");
-			char *d = NULL;
-			const char *shown = v[s];
-			if (shown && strstr(keys[k], "date"))
-				shown = d = tg_text_format_date(v[s], r->lang);
-			else if (shown && !strcmp(keys[k], "sex"))
-				shown = tg_term_label(st, "sex", v[s], r->lang);
-			else if (shown && !strcmp(keys[k], "fate"))
-				shown = tg_link_fate_label(v[s]);
-			web_esc(o, shown ? shown : "—");
-			free(d);
-			tg_strbuf_adds(o, "</td>");
+	const char *label, *key;
+	for (int k = 0; (key = tg_link_review_field(k, &label)); k++) {
+		char *v[2] = {
+			tg_link_review_value(st, key, str(a, key), r->lang),
+			tg_link_review_value(st, key, str(b, key), r->lang),
+		};
+		if (v[0] || v[1]) {
+			tg_strbuf_adds(o, "<tr><th scope=\"row\">");
+			web_esc(o, label);
+			tg_strbuf_adds(o, "</th>");
+			for (int s = 0; s < 2; s++) {
+				tg_strbuf_adds(o, "<td>");
+				web_esc(o, v[s] ? v[s] : "—");
+				tg_strbuf_adds(o, "</td>");
+			}
+			tg_strbuf_adds(o, "</tr>");
 		}
-		tg_strbuf_adds(o, "</tr>");
+		free(v[0]);
+		free(v[1]);
 	}
 	tg_strbuf_adds(o, "</tbody></table>");
 }
@@ -116,7 +96,7 @@ static int take(void *ctx, const tg_review_item *it)
 {
 	struct first_item *f = ctx;
 	json_t *a = tg_raw_json(f->st, it->a), *b = tg_raw_json(f->st, it->b);
-	bool ok = raw_visible(f->r, f->st, a) && raw_visible(f->r, f->st, b);
+	bool ok = web_raw_visible(&f->r->user, f->st, a) && web_raw_visible(&f->r->user, f->st, b);
 	if (ok && f->n++ == f->skip) {
 		f->it = *it;
 		f->a = json_incref(a);
@@ -136,7 +116,7 @@ static int decide(struct web_req *r, tg_store *st)
 	if (!a || !b || *end1 || *end2 || !d || (strcmp(d, "link") && strcmp(d, "not-link")))
 		return web_error(r, 400, _("A decision names two records and link or not-link."));
 	json_t *ra = tg_raw_json(st, ia), *rb = tg_raw_json(st, ib);
-	bool ok = raw_visible(r, st, ra) && raw_visible(r, st, rb);
+	bool ok = web_raw_visible(&r->user, st, ra) && web_raw_visible(&r->user, st, rb);
 	json_decref(ra);
 	json_decref(rb);
 	if (!ok)
@@ -348,31 +328,6 @@ static void estimates(struct web_req *r, tg_store *st, const char *dim)
 		free(e.labels[i]);
 }
 
-struct lists_seen {
-	struct web_req *r;
-	tg_store *st;
-	bool all;
-};
-
-static int list_seen(void *ctx, const char *uid, const char *title)
-{
-	struct lists_seen *l = ctx;
-	json_t *src;
-	if (tg_record_get(l->st, uid, &src, NULL) || !web_authorize(&l->r->user, WEB_READ, src))
-		l->all = false;
-	json_decref(src);
-	return 0;
-}
-
-/* Counts over the lists mix every list: shown only to a reader who may
- * see each of them. */
-static bool lists_visible(struct web_req *r, tg_store *st)
-{
-	struct lists_seen l = {r, st, true};
-	tg_error err = {0};
-	return !tg_linkdb_lists(st, list_seen, &l, &err) && l.all;
-}
-
 int web_page_stats(struct web_req *r, const char *rest)
 {
 	if (!r->authed)
@@ -401,7 +356,8 @@ int web_page_stats(struct web_req *r, const char *rest)
 	                  "</label> <button type=\"submit\">%s</button></form>",
 	               web_arg(r, "estimate") ? " checked" : "", _("with estimated totals"),
 	               _("Show"));
-	if (!lists_visible(r, st)) {
+	tg_error lerr = {0};
+	if (web_lists_visible(&r->user, st, &lerr) != 1) {
 		tg_strbuf_addf(o, "<p>%s</p>", _("Some lists are above your clearance, so counts over"
 		                                 " the lists are not shown to you."));
 		web_page_end(r);

@@ -100,6 +100,9 @@ void web_add_header(struct web_req *r, const char *name, const char *value);
 int web_error(struct web_req *r, int status, const char *msg);
 /* A 303 redirect to a local path. */
 int web_redirect(struct web_req *r, const char *path);
+/* A 303 to page (/login, /reauth) with next= this request's path, to come
+ * back to it. */
+int web_redirect_next(struct web_req *r, const char *page);
 /* JSON body; takes the reference. */
 int web_json(struct web_req *r, int status, json_t *v);
 /* JSON error: {"error": {"code", "message", "field"}}. */
@@ -147,6 +150,11 @@ bool web_csrf_ok(struct web_req *r);
 bool web_authorize(const struct web_user *u, enum web_action action, const json_t *record);
 enum web_role web_role_of(const char *name);
 const char *web_role_name(enum web_role r);
+/* May u see list record raw (tg_raw_json; its list is a source record)? */
+bool web_raw_visible(const struct web_user *u, tg_store *st, const json_t *raw);
+/* Counts over the lists mix every list: 1 when u may see each of them, 0
+ * when not, negative on a database error. */
+int web_lists_visible(const struct web_user *u, tg_store *st, tg_error *err);
 /* A confidentiality level's code: "public", "restricted", "confidential". */
 const char *web_clearance_name(int level);
 

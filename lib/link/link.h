@@ -112,9 +112,16 @@ const char *tg_link_place_label(const char *code, const char *lang);
 /* What happened to a person (killed, died_in_custody, dead, alive) in the
  * reader's language; another code as it is. */
 const char *tg_link_fate_label(const char *code);
+/* The fields of a list record a reviewer compares, in order: the i-th key
+ * of tg_raw_json's object and its label in the reader's language (NULL
+ * past the last). */
+const char *tg_link_review_field(int i, const char **label);
 
 /* ---- over the database ---- */
 typedef struct tg_store tg_store;
+/* A list record's value of key as a reviewer reads it: dates written out,
+ * sex and fate in words. NULL for NULL; caller frees. */
+char *tg_link_review_value(tg_store *st, const char *key, const char *value, const char *lang);
 /* A linker holding every raw record of the database (lists numbered in
  * the order their first record was imported) and every live reviewer's
  * decision as a constraint. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "link/link-int.h"
+#include "store/store.h"
 #include "text/text.h"
 #include "util/data.h"
 
@@ -440,4 +441,36 @@ const char *tg_link_fate_label(const char *code)
 	     : !strcmp(code, "dead")            ? _("died")
 	     : !strcmp(code, "alive")           ? _("alive")
 	                                        : code;
+}
+
+static const char *const review_keys[] = {"list", "record_id", "full_name", "family", "given",
+                                          "patronymic", "birth_date", "age", "sex", "iin",
+                                          "place", "event_date", "death_date", "fate"};
+static const char *const review_labels[] = {N_("list"), N_("record"), N_("full name"),
+                                            N_("family name"), N_("given name"),
+                                            N_("patronymic"), N_("birth date"), N_("age"),
+                                            N_("sex"), N_("IIN"), N_("place"), N_("event date"),
+                                            N_("death date"), N_("fate")};
+
+const char *tg_link_review_field(int i, const char **label)
+{
+	if (i < 0 || i >= (int)(sizeof review_keys / sizeof review_keys[0]))
+		return NULL;
+	*label = _(review_labels[i]);
+	return review_keys[i];
+}
+
+char *tg_link_review_value(tg_store *st, const char *key, const char *value, const char *lang)
+{
+	if (!value)
+		return NULL;
+	if (strstr(key, "date")) {
+		char *d = tg_text_format_date(value, lang);
+		return d ? d : strdup(value);
+	}
+	if (!strcmp(key, "sex"))
+		return strdup(tg_term_label(st, "sex", value, lang));
+	if (!strcmp(key, "fate"))
+		return strdup(tg_link_fate_label(value));
+	return strdup(value);
 }

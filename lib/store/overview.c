@@ -1,6 +1,6 @@
 /*
- * What a dashboard shows: counts of live records at or below a clearance,
- * the latest change entries, and the hearings ahead.
+ * What a dashboard shows: counts of live records at or below a clearance
+ * and the hearings ahead (the latest change entries: query.c).
  */
 #include <string.h>
 
@@ -56,26 +56,6 @@ int tg_store_counts(tg_store *st, int clearance, json_t **out, tg_error *err)
 	}
 	*out = json_pack("{s:o, s:o}", "records", records, "acts", acts);
 	return 0;
-}
-
-int tg_record_recent(tg_store *st, int limit, tg_change_cb cb, void *ctx, tg_error *err)
-{
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db, "SELECT seq, at, actor, entity, uid, op, doc, reason"
-	                               " FROM change ORDER BY seq DESC LIMIT ?",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return tg_store_dberr(st, err);
-	sqlite3_bind_int(s, 1, limit > 0 ? limit : 20);
-	int rc = 0;
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
-		tg_change c = {.seq = sqlite3_column_int64(s, 0)};
-		const char **f[] = {&c.at, &c.actor, &c.entity, &c.uid, &c.op, &c.doc, &c.reason};
-		for (int i = 0; i < 7; i++)
-			*f[i] = (const char *)sqlite3_column_text(s, i + 1);
-		rc = cb(ctx, &c);
-	}
-	sqlite3_finalize(s);
-	return rc;
 }
 
 int tg_store_upcoming(tg_store *st, const char *from, int limit, tg_record_cb cb, void *ctx,

@@ -407,6 +407,21 @@ int tg_record_list(tg_store *st, const tg_filter *f, tg_record_cb cb, void *ctx,
 	return rc;
 }
 
+/* Calls cb with each change entry s yields (seq, at, actor, entity, uid,
+ * op, doc, reason) until cb returns non-zero. */
+static int walk_changes(sqlite3_stmt *s, tg_change_cb cb, void *ctx)
+{
+	int rc = TG_OK;
+	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+		tg_change c = {.seq = sqlite3_column_int64(s, 0)};
+		const char **f[] = {&c.at, &c.actor, &c.entity, &c.uid, &c.op, &c.doc, &c.reason};
+		for (int i = 0; i < 7; i++)
+			*f[i] = (const char *)sqlite3_column_text(s, i + 1);
+		rc = cb(ctx, &c);
+	}
+	return rc;
+}
+
 static bool has_change_entries(tg_store *st, const char *uid)
 {
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM change WHERE uid = ? LIMIT 1", NULL);
@@ -433,14 +448,20 @@ int tg_record_history(tg_store *st, const char *uid, tg_change_cb cb, void *ctx,
 		return tg_store_dberr(st, err);
 	if (uid)
 		sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-	int rc = TG_OK, step;
-	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		tg_change c = {.seq = sqlite3_column_int64(s, 0)};
-		const char **f[] = {&c.at, &c.actor, &c.entity, &c.uid, &c.op, &c.doc, &c.reason};
-		for (int i = 0; i < 7; i++)
-			*f[i] = (const char *)sqlite3_column_text(s, i + 1);
-		rc = cb(ctx, &c);
-	}
+	int rc = walk_changes(s, cb, ctx);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int tg_record_recent(tg_store *st, int limit, tg_change_cb cb, void *ctx, tg_error *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT seq, at, actor, entity, uid, op, doc, reason"
+	                               " FROM change ORDER BY seq DESC LIMIT ?",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return tg_store_dberr(st, err);
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : 20);
+	int rc = walk_changes(s, cb, ctx);
 	sqlite3_finalize(s);
 	return rc;
 }
