@@ -82,12 +82,16 @@ json_t *web_api_real(double v);
  * offset: a handler walks every item, asks web_api_page_slot of each one
  * the caller may see, and appends to items the ones to take. */
 struct api_page {
-	long long offset, limit, seen;
-	json_t *items;
+	long long offset, limit, seen, taken;
+	json_t *items;   /* the items taken, or NULL when they are text: */
+	tg_strbuf text;  /* the JSON texts of the items, comma-separated */
 	bool more;
 };
 enum api_slot { API_SKIP, API_TAKE, API_FULL /* one past the page: stop walking */ };
 void web_api_page_init(struct api_call *c, struct api_page *p);
+/* A page of items given as JSON texts (web_api_page_text). */
+void web_api_page_init_text(struct api_call *c, struct api_page *p);
+void web_api_page_text(struct api_page *p, const char *json);
 enum api_slot web_api_page_slot(struct api_page *p);
 /* Answers {"items", "limit", "offset", "next_offset" (null on the last
  * page)}; takes items. */

@@ -237,18 +237,50 @@ void web_api_page_init(struct api_call *c, struct api_page *p)
 	                       .items = json_array()};
 }
 
+void web_api_page_init_text(struct api_call *c, struct api_page *p)
+{
+	web_api_page_init(c, p);
+	json_decref(p->items);
+	p->items = NULL;
+}
+
+void web_api_page_text(struct api_page *p, const char *json)
+{
+	if (p->text.len)
+		tg_strbuf_addc(&p->text, ',');
+	tg_strbuf_adds(&p->text, json);
+}
+
 enum api_slot web_api_page_slot(struct api_page *p)
 {
 	if (p->seen++ < p->offset)
 		return API_SKIP;
-	if ((long long)json_array_size(p->items) < p->limit)
+	if (p->taken < p->limit) {
+		p->taken++;
 		return API_TAKE;
+	}
 	p->more = true;
 	return API_FULL;
 }
 
 int web_api_page_answer(struct api_call *c, struct api_page *p)
 {
+	if (!p->items) {
+		/* Texts of canonical records, written around as they are. */
+		struct web_req *r = c->r;
+		tg_strbuf_reset(&r->out);
+		tg_strbuf_adds(&r->out, "{\"items\":[");
+		tg_strbuf_add(&r->out, p->text.buf ? p->text.buf : "", p->text.len);
+		tg_strbuf_addf(&r->out, "],\"limit\":%lld,\"offset\":%lld,\"next_offset\":", p->limit,
+		               p->offset);
+		if (p->more)
+			tg_strbuf_addf(&r->out, "%lld}", p->offset + p->limit);
+		else
+			tg_strbuf_adds(&r->out, "null}");
+		tg_strbuf_release(&p->text);
+		r->ctype = "application/json";
+		return r->status = 200;
+	}
 	json_t *next = p->more ? json_integer(p->offset + p->limit) : json_null();
 	return web_json(c->r, 200, json_pack("{s:o, s:I, s:I, s:o}", "items", p->items, "limit",
 	                                     (json_int_t)p->limit, "offset", (json_int_t)p->offset,

@@ -53,13 +53,18 @@ static int record_level(const json_t *record)
 	return level < 0 ? TG_CLEAR_CONFIDENTIAL : level;
 }
 
-bool web_authorize(const struct web_user *u, enum web_action action, const json_t *record)
+bool web_authorize_level(const struct web_user *u, enum web_action action, int level)
 {
 	if (!u || u->role > WEB_NOBODY || action < 0 || action >= WEB_NACTIONS)
 		return false;
 	if (!(role_actions[u->role] & A(action)))
 		return false;
-	return !record || record_level(record) <= u->clearance;
+	return level <= u->clearance;
+}
+
+bool web_authorize(const struct web_user *u, enum web_action action, const json_t *record)
+{
+	return web_authorize_level(u, action, record ? record_level(record) : TG_CLEAR_PUBLIC);
 }
 
 bool web_raw_visible(const struct web_user *u, tg_store *st, const json_t *raw)

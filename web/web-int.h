@@ -148,6 +148,8 @@ bool web_csrf_ok(struct web_req *r);
 /* May u do action on record (a canonical document, or NULL when the
  * action is not about one record)? Deny by default. */
 bool web_authorize(const struct web_user *u, enum web_action action, const json_t *record);
+/* The same for a record whose confidentiality level is level. */
+bool web_authorize_level(const struct web_user *u, enum web_action action, int level);
 enum web_role web_role_of(const char *name);
 const char *web_role_name(enum web_role r);
 /* May u see list record raw (tg_raw_json; its list is a source record)? */

@@ -288,9 +288,16 @@ const char *tg_store_place_uid(tg_store *st, const char *place)
 	return ent && !strcmp(ent, "place") ? uid : NULL;
 }
 
+/* Where a list goes: documents (cb) or canonical texts (tcb). */
+struct list_out {
+	tg_record_cb cb;
+	tg_record_text_cb tcb;
+	void *ctx;
+};
+
 /* skip and left count across entities; left < 0 means no limit. */
 static int list_entity(tg_store *st, const tg_entity *e, const tg_filter *f, const char *place,
-                       int *skip, int *left, tg_record_cb cb, void *ctx, tg_error *err)
+                       int *skip, int *left, const struct list_out *out, tg_error *err)
 {
 	tg_strbuf sb = TG_STRBUF_INIT;
 	struct binds b = {0};
@@ -300,7 +307,12 @@ static int list_entity(tg_store *st, const tg_entity *e, const tg_filter *f, con
 		                    " SELECT p.uid FROM place p JOIN sub ON p.parent = sub.uid) ");
 	if (place)
 		bind_value(&b, place);
-	tg_strbuf_adds(&sb, "SELECT t.uid FROM ");
+	tg_strbuf_adds(&sb, "SELECT t.uid");
+	/* The latest change entry holds the record as it is, canonical. */
+	if (out->tcb)
+		tg_strbuf_adds(&sb, ", t.confidentiality, (SELECT c.doc FROM change c WHERE c.uid = t.uid"
+		                    " ORDER BY c.seq DESC LIMIT 1)");
+	tg_strbuf_adds(&sb, " FROM ");
 	tg_sql_ident(&sb, e->table);
 	tg_strbuf_adds(&sb, " t WHERE 1");
 	bool ok = true;
@@ -357,13 +369,21 @@ static int list_entity(tg_store *st, const tg_entity *e, const tg_filter *f, con
 			(*skip)--;
 			continue;
 		}
-		json_t *doc;
-		char uid[TG_UUID_LEN];
-		snprintf(uid, sizeof uid, "%s", (const char *)sqlite3_column_text(s, 0));
-		rc = tg_store_read(st, e, uid, &doc, err);
-		if (!rc) {
-			rc = cb(ctx, doc);
-			json_decref(doc);
+		if (out->tcb) {
+			const char *conf = (const char *)sqlite3_column_text(s, 1);
+			int level = conf ? tg_clearance_level(conf) : TG_CLEAR_RESTRICTED;
+			rc = out->tcb(out->ctx, (const char *)sqlite3_column_text(s, 0),
+			              level < 0 ? TG_CLEAR_CONFIDENTIAL : level,
+			              (const char *)sqlite3_column_text(s, 2));
+		} else {
+			json_t *doc;
+			char uid[TG_UUID_LEN];
+			snprintf(uid, sizeof uid, "%s", (const char *)sqlite3_column_text(s, 0));
+			rc = tg_store_read(st, e, uid, &doc, err);
+			if (!rc) {
+				rc = out->cb(out->ctx, doc);
+				json_decref(doc);
+			}
 		}
 		if (*left > 0)
 			(*left)--;
@@ -375,7 +395,26 @@ done:
 	return rc;
 }
 
+static int list_records(tg_store *st, const tg_filter *f, const struct list_out *out,
+                        tg_error *err);
+
 int tg_record_list(tg_store *st, const tg_filter *f, tg_record_cb cb, void *ctx, tg_error *err)
+{
+	struct list_out out = {cb, NULL, ctx};
+	return list_records(st, f, &out, err);
+}
+
+int tg_record_list_text(tg_store *st, const tg_filter *f, tg_record_text_cb cb, void *ctx,
+                        tg_error *err)
+{
+	if (f->include_deleted)
+		return tg_error_set(err, TG_EINVAL, "deleted", "texts of live records only");
+	struct list_out out = {NULL, cb, ctx};
+	return list_records(st, f, &out, err);
+}
+
+static int list_records(tg_store *st, const tg_filter *f, const struct list_out *out,
+                        tg_error *err)
 {
 	const tg_entity *only = NULL;
 	if (f->entity && !(only = tg_model_entity(f->entity)))
@@ -403,7 +442,7 @@ int tg_record_list(tg_store *st, const tg_filter *f, tg_record_cb cb, void *ctx,
 	int rc = TG_OK;
 	for (int i = 0; !rc && i < n; i++)
 		if (!only || only == all[i])
-			rc = list_entity(st, all[i], f, place, &skip, &left, cb, ctx, err);
+			rc = list_entity(st, all[i], f, place, &skip, &left, out, err);
 	return rc;
 }
 

@@ -204,6 +204,53 @@ static void test_counts_recent_and_upcoming_respect_their_limits(void **state)
 	assert_int_equal(n, 1);
 }
 
+struct texts {
+	tg_store *st;
+	int n, hidden;
+};
+
+static int same_as_read(void *ctx, const char *uid, int level, const char *doc)
+{
+	struct texts *t = ctx;
+	json_t *read;
+	tg_error err = {0};
+	assert_int_equal(tg_record_get(t->st, uid, &read, &err), 0);
+	char *canon = tg_model_canonical(read);
+	assert_string_equal(doc, canon);
+	free(canon);
+	const char *conf = json_string_value(json_object_get(read, "confidentiality"));
+	assert_int_equal(level, tg_clearance_level(conf));
+	json_decref(read);
+	t->n++;
+	return 0;
+}
+
+/* A list's texts are the records as reading them gives them, after
+ * changes too, and leave deleted ones out. */
+static void test_list_texts_are_the_canonical_records(void **state)
+{
+	tg_store *st = *state;
+	char place[TG_UUID_LEN], a[TG_UUID_LEN], b[TG_UUID_LEN], json[512];
+	create(st, "place", "{\"code\":\"kz-aktobe\",\"name\":\"Ақтөбе\"}", place);
+	create(st, "person", "{\"names\":[{\"text\":\"Нұрсұлтан Исаев\"}],\"residence\":"
+	                     "\"kz-aktobe\",\"birth_date\":\"~1990\"}", a);
+	snprintf(json, sizeof json, "{\"names\":[{\"text\":\"B\"}],\"confidentiality\":\"public\"}");
+	create(st, "person", json, b);
+	tg_error err = {0};
+	json_t *patch = json_pack("{s:s, s:n}", "sex", "male", "birth_date");
+	assert_int_equal(tg_record_update(st, a, patch, &err), 0);
+	json_decref(patch);
+	char c[TG_UUID_LEN];
+	create(st, "person", "{\"names\":[{\"text\":\"C\"}]}", c);
+	assert_int_equal(tg_record_delete(st, c, "entered twice", &err), 0);
+	struct texts t = {st, 0, 0};
+	tg_filter f = {.entity = "person"};
+	assert_int_equal(tg_record_list_text(st, &f, same_as_read, &t, &err), 0);
+	assert_int_equal(t.n, 2);
+	f.include_deleted = true;
+	assert_int_equal(tg_record_list_text(st, &f, same_as_read, &t, &err), TG_EINVAL);
+}
+
 /* The web server's pool and a CLI command write to one database through
  * different connections: each append must see the others' leaves. */
 static void test_two_connections_append_to_one_ledger(void **state)
@@ -254,6 +301,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_counts_recent_and_upcoming_respect_their_limits, setup,
 		                                teardown),
 		cmocka_unit_test(test_two_connections_append_to_one_ledger),
+		cmocka_unit_test_setup_teardown(test_list_texts_are_the_canonical_records, setup,
+		                                teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
