@@ -17,6 +17,7 @@ static const struct nav navs[] = {
 	{"/", N_("Dashboard"), WEB_READ},
 	{"/people", N_("People"), WEB_READ},
 	{"/records", N_("Records"), WEB_READ},
+	{"/lists", N_("Lists"), WEB_READ},
 	{"/review", N_("Linkage review"), WEB_REVIEW},
 	{"/stats", N_("Statistics"), WEB_STATS},
 	{"/export", N_("Export"), WEB_EXPORT},

@@ -187,6 +187,82 @@ int web_page_review(struct web_req *r, const char *rest)
 	return r->status;
 }
 
+/* ---- the imported lists ---- */
+
+struct lists_page {
+	struct web_req *r;
+	tg_store *st;
+	int shown;
+};
+
+static int list_row(void *ctx, const char *uid, const char *title)
+{
+	struct lists_page *l = ctx;
+	json_t *src = NULL;
+	bool ok = !tg_record_get(l->st, uid, &src, NULL) &&
+	          web_authorize(&l->r->user, WEB_READ, src);
+	json_decref(src);
+	if (!ok)
+		return 0;
+	tg_strbuf *o = &l->r->out;
+	char *n = tg_text_format_int(tg_raw_count(l->st, uid), l->r->lang);
+	tg_strbuf_addf(o, "<tr><td><a href=\"/record/%s\">", uid);
+	web_esc(o, title);
+	tg_strbuf_adds(o, "</a></td><td class=\"num\">");
+	web_esc(o, n);
+	tg_strbuf_adds(o, "</td></tr>");
+	free(n);
+	l->shown++;
+	return 0;
+}
+
+int web_page_lists(struct web_req *r, const char *rest)
+{
+	if (!r->authed)
+		return web_redirect_next(r, "/login");
+	if (!web_authorize(&r->user, WEB_READ, NULL))
+		return web_error(r, 403, NULL);
+	tg_store *st = web_store(r);
+	if (!st)
+		return web_redirect(r, "/unlock");
+	web_page_begin(r, _("Lists"));
+	tg_strbuf *o = &r->out;
+	tg_strbuf_addf(o, "<p>%s</p><table><thead><tr><th scope=\"col\">%s</th>"
+	                  "<th scope=\"col\" class=\"num\">%s</th></tr></thead><tbody>",
+	               _("Victim lists imported as they were written; linkage finds the same"
+	                 " person across them."),
+	               _("List"), _("Records"));
+	struct lists_page l = {r, st, 0};
+	tg_error err = {0};
+	tg_linkdb_lists(st, list_row, &l, &err);
+	tg_strbuf_adds(o, "</tbody></table>");
+	if (!l.shown)
+		tg_strbuf_addf(o, "<p>%s</p>", _("No list has been imported."));
+	json_t *run = tg_linkdb_last_run(st);
+	json_t *rep = run ? json_object_get(run, "report") : NULL;
+	json_t *report = json_is_string(rep) ? json_loads(json_string_value(rep), 0, NULL)
+	                                     : json_incref(rep);
+	if (run && report) {
+		char *recs = tg_text_format_int(json_integer_value(json_object_get(report, "records")),
+		                                r->lang);
+		char *persons = tg_text_format_int(
+			json_integer_value(json_object_get(report, "clusters")), r->lang);
+		tg_strbuf_addf(o, "<h2>%s</h2><p>", _("Last linkage"));
+		web_escf(o, _("%s: %s records linked into %s persons, by %s."),
+		         json_string_value(json_object_get(run, "at")), recs, persons,
+		         json_string_value(json_object_get(run, "actor")));
+		tg_strbuf_adds(o, "</p>");
+		free(recs);
+		free(persons);
+	}
+	json_decref(report);
+	json_decref(run);
+	if (web_authorize(&r->user, WEB_REVIEW, NULL))
+		tg_strbuf_addf(o, "<p><a href=\"/review\">%s</a></p>", _("Review the undecided pairs"));
+	web_page_end(r);
+	return r->status;
+}
+
 /* ---- statistics ---- */
 
 static const char *const dims[] = {"fate", "place", "region", "period", "sex", "age"};

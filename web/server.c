@@ -284,6 +284,7 @@ static const struct route routes[] = {
 	{"GET", "/evidence/new", true, web_page_evidence_new},
 	{NULL, "/records/", false, web_page_records},
 	{NULL, "/review", true, web_page_review},
+	{"GET", "/lists", true, web_page_lists},
 	{"GET", "/stats", true, web_page_stats},
 	{NULL, "/sessions", true, web_page_sessions},
 	{"GET", "/ledger", true, web_page_ledger},

@@ -209,6 +209,7 @@ int web_page_records(struct web_req *r, const char *rest);
 int web_record_action(struct web_req *r, tg_store *st, const char *id, const char *what,
                       json_t *doc);
 int web_page_review(struct web_req *r, const char *rest);
+int web_page_lists(struct web_req *r, const char *rest);
 int web_page_stats(struct web_req *r, const char *rest);
 int web_page_sessions(struct web_req *r, const char *rest);
 int web_page_ledger(struct web_req *r, const char *rest);
