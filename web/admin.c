@@ -124,11 +124,10 @@ static int change(void *ctx, const tg_change *c)
 
 int web_page_dashboard(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect(r, "/login");
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_READ, false, &st);
+	if (entered)
+		return entered;
 	json_t *counts = NULL;
 	tg_error err = {0};
 	if (tg_store_counts(st, r->user.clearance, &counts, &err))
@@ -175,13 +174,10 @@ int web_page_dashboard(struct web_req *r, const char *rest)
 
 int web_page_ledger(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect(r, "/login?next=/ledger");
-	if (!web_authorize(&r->user, WEB_LEDGER, NULL))
-		return web_error(r, 403, NULL);
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_LEDGER, false, &st);
+	if (entered)
+		return entered;
 	web_page_begin(r, _("Ledger"));
 	tg_strbuf *o = &r->out;
 	tg_strbuf_addf(o, "<p>%s</p>", _("Every change is a leaf of an append-only Merkle log"
@@ -267,15 +263,10 @@ static void select_of(struct web_req *r, const char *name, const char *const *va
 
 int web_page_users(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect(r, "/login?next=/users");
-	if (!web_authorize(&r->user, WEB_USERS, NULL))
-		return web_error(r, 403, NULL);
-	if (!web_reauthed(r))
-		return web_need_reauth(r);
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_USERS, true, &st);
+	if (entered)
+		return entered;
 	const char *name = web_form(r, "name"), *role = web_form(r, "role"),
 	           *clear = web_form(r, "clearance");
 	tg_error err = {0};
@@ -344,15 +335,10 @@ static bool visible(void *ctx, const json_t *doc)
 
 int web_page_export(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect(r, "/login?next=/export");
-	if (!web_authorize(&r->user, WEB_EXPORT, NULL))
-		return web_error(r, 403, NULL);
-	if (!web_reauthed(r))
-		return web_need_reauth(r);
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_EXPORT, true, &st);
+	if (entered)
+		return entered;
 	if (strcmp(r->method, "POST")) {
 		web_page_begin(r, _("Export"));
 		tg_strbuf_addf(&r->out, "<p>%s</p><form method=\"post\" action=\"/export\">",

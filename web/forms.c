@@ -561,11 +561,10 @@ static int index_page(struct web_req *r, tg_store *st)
 
 int web_page_records(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect_next(r, "/login");
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_READ, false, &st);
+	if (entered)
+		return entered;
 	if (*rest == '/')
 		rest++;
 	char name[32];

@@ -115,3 +115,16 @@ void web_field_error(struct web_req *r, const char *msg)
 	web_esc(&r->out, msg);
 	tg_strbuf_adds(&r->out, "</span>");
 }
+
+int web_enter(struct web_req *r, enum web_action action, bool reauth, tg_store **st)
+{
+	*st = NULL;
+	if (!r->authed)
+		return web_redirect_next(r, "/login");
+	if (!web_authorize(&r->user, action, NULL))
+		return web_error(r, 403, NULL);
+	if (reauth && !web_reauthed(r))
+		return web_need_reauth(r);
+	*st = web_store(r);
+	return *st ? 0 : web_redirect(r, "/unlock");
+}

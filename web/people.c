@@ -77,13 +77,10 @@ static int list_hit(void *ctx, const json_t *doc)
 
 int web_page_people(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect(r, "/login?next=/people");
-	if (!web_authorize(&r->user, WEB_READ, NULL))
-		return web_error(r, 403, NULL);
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_READ, false, &st);
+	if (entered)
+		return entered;
 	const char *q = web_arg(r, "q");
 	long page = web_arg(r, "page") ? strtol(web_arg(r, "page"), NULL, 10) : 0;
 	if (page < 0 || page > 100000)
@@ -221,13 +218,10 @@ static void set_if(json_t *doc, const char *key, const char *v)
 
 int web_page_person_new(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect(r, "/login?next=/people/new");
-	if (!web_authorize(&r->user, WEB_CREATE, NULL))
-		return web_error(r, 403, NULL);
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_CREATE, false, &st);
+	if (entered)
+		return entered;
 	struct person_form f = {0};
 	if (strcmp(r->method, "POST"))
 		return person_form_page(r, st, &f, 200);

@@ -132,13 +132,10 @@ static int decide(struct web_req *r, tg_store *st)
 
 int web_page_review(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect(r, "/login?next=/review");
-	if (!web_authorize(&r->user, WEB_REVIEW, NULL))
-		return web_error(r, 403, NULL);
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_REVIEW, false, &st);
+	if (entered)
+		return entered;
 	if (!strcmp(r->method, "POST"))
 		return decide(r, st);
 	struct first_item f = {r, st, 0, 0, {0}, NULL, NULL, NULL};
@@ -218,13 +215,10 @@ static int list_row(void *ctx, const char *uid, const char *title)
 
 int web_page_lists(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect_next(r, "/login");
-	if (!web_authorize(&r->user, WEB_READ, NULL))
-		return web_error(r, 403, NULL);
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_READ, false, &st);
+	if (entered)
+		return entered;
 	web_page_begin(r, _("Lists"));
 	tg_strbuf *o = &r->out;
 	tg_strbuf_addf(o, "<p>%s</p><table><thead><tr><th scope=\"col\">%s</th>"
@@ -406,13 +400,10 @@ static void estimates(struct web_req *r, tg_store *st, const char *dim)
 
 int web_page_stats(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect(r, "/login?next=/stats");
-	if (!web_authorize(&r->user, WEB_STATS, NULL))
-		return web_error(r, 403, NULL);
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_STATS, false, &st);
+	if (entered)
+		return entered;
 	const char *by = web_arg(r, "by");
 	const char *dim = "fate";
 	for (size_t i = 0; by && i < sizeof dims / sizeof dims[0]; i++)

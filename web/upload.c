@@ -216,13 +216,10 @@ static int source_option(void *ctx, const json_t *doc)
 
 int web_page_evidence_new(struct web_req *r, const char *rest)
 {
-	if (!r->authed)
-		return web_redirect(r, "/login?next=/evidence/new");
-	if (!web_authorize(&r->user, WEB_CREATE, NULL))
-		return web_error(r, 403, NULL);
-	tg_store *st = web_store(r);
-	if (!st)
-		return web_redirect(r, "/unlock");
+	tg_store *st;
+	int entered = web_enter(r, WEB_CREATE, false, &st);
+	if (entered)
+		return entered;
 	web_page_begin(r, _("Add evidence"));
 	tg_strbuf *o = &r->out;
 	tg_strbuf_addf(o, "<p>%s</p>", _("The file is encrypted into the vault as it arrives; its"

@@ -173,6 +173,10 @@ bool web_locked(struct web_server *s);
 int web_unlock(struct web_server *s, const char *passphrase, tg_error *err);
 
 /* ---- page.c: the page frame ---- */
+/* The start of a page for a signed-in reader allowed action (and, with
+ * reauth, who proved the password lately): 0 and *st, or the status of
+ * the answer given (to sign in, to unlock, 403). */
+int web_enter(struct web_req *r, enum web_action action, bool reauth, tg_store **st);
 void web_page_begin(struct web_req *r, const char *title);
 int web_page_end(struct web_req *r);
 /* The hidden CSRF field of a form. */

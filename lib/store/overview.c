@@ -68,18 +68,7 @@ int tg_store_upcoming(tg_store *st, const char *from, int limit, tg_record_cb cb
 		return tg_store_dberr(st, err);
 	sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, limit > 0 ? limit : 10);
-	const tg_entity *e = tg_model_entity("proceeding");
-	int rc = 0;
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
-		char id[TG_UUID_LEN];
-		snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(s, 0));
-		json_t *doc;
-		rc = tg_store_read(st, e, id, &doc, err);
-		if (!rc) {
-			rc = cb(ctx, doc);
-			json_decref(doc);
-		}
-	}
+	int rc = tg_store_each_uid(st, tg_model_entity("proceeding"), s, cb, ctx, err);
 	sqlite3_finalize(s);
 	return rc;
 }

@@ -595,6 +595,15 @@ int tg_record_refs(tg_store *st, const char *entity, const char *field, const ch
 	if (rc)
 		return rc;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	rc = tg_store_each_uid(st, e, s, cb, ctx, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int tg_store_each_uid(tg_store *st, const tg_entity *e, sqlite3_stmt *s, tg_record_cb cb,
+                      void *ctx, tg_error *err)
+{
+	int rc = 0;
 	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
 		json_t *doc;
 		char id[TG_UUID_LEN];
@@ -605,7 +614,6 @@ int tg_record_refs(tg_store *st, const char *entity, const char *field, const ch
 			json_decref(doc);
 		}
 	}
-	sqlite3_finalize(s);
 	return rc;
 }
 

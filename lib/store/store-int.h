@@ -78,6 +78,11 @@ int tg_store_log(tg_store *st, const char *entity, const char *uid, const char *
 /* Reads the canonical document of uid of entity e. */
 int tg_store_read(tg_store *st, const tg_entity *e, const char *uid, json_t **out,
                   tg_error *err);
+/* Steps s, whose first column is the id of a record of e, and calls cb
+ * with each record read, until cb returns non-zero (returned). s is not
+ * reset or finalized. */
+int tg_store_each_uid(tg_store *st, const tg_entity *e, sqlite3_stmt *s, tg_record_cb cb,
+                      void *ctx, tg_error *err);
 
 /* SQL of kind for entity or child table e, made by build on first use and
  * kept for the life of the store. */
