@@ -109,6 +109,7 @@ CLI_CMD(estimate);
 CLI_CMD(user);
 CLI_CMD(review);
 CLI_CMD(serve);
+CLI_CMD(dossier);
 /* Where the message catalogs were found. */
 const char *cli_localedir(void);
 /* The process's whole command line, as main got it (NULL-terminated). */

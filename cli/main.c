@@ -70,6 +70,8 @@ static const struct cli_cmd commands[] = {
 	    " | list | passwd NAME [--password-fd N] | role NAME ROLE [--clearance LEVEL]"
 	    " | disable NAME | totp NAME [--off] | token NAME --label TEXT | tokens [NAME]"
 	    " | revoke NAME TOKEN_ID")},
+	{"dossier", cmd_dossier, N_("write a person's case file to print or submit (HTML, or PDF with Chromium)"),
+	 N_("ID [--out FILE.html] [--pdf FILE.pdf] [--clearance public|restricted|confidential]")},
 	{"serve", cmd_serve, N_("serve the web interface and the JSON API"),
 	 N_("[--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE] [--hosts NAME,...]"
 	    " [--threads N] [--idle-lock MINUTES] [--session-idle MINUTES] [--session-max HOURS]")},

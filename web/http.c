@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "io/io.h"
 #include "web/web-int.h"
 
 const char *web_header(struct web_req *r, const char *name)
@@ -124,16 +125,7 @@ int web_json_error(struct web_req *r, int status, const char *code, const char *
 
 void web_esc(tg_strbuf *sb, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': tg_strbuf_adds(sb, "&amp;"); break;
-		case '<': tg_strbuf_adds(sb, "&lt;"); break;
-		case '>': tg_strbuf_adds(sb, "&gt;"); break;
-		case '"': tg_strbuf_adds(sb, "&quot;"); break;
-		case '\'': tg_strbuf_adds(sb, "&#39;"); break;
-		default: tg_strbuf_addc(sb, *s);
-		}
-	}
+	tg_html_esc(sb, s);
 }
 
 void web_escf(tg_strbuf *sb, const char *fmt, ...)

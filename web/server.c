@@ -348,7 +348,8 @@ static enum MHD_Result respond(struct web_req *r)
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        r->ctype ? r->ctype : "text/html; charset=utf-8");
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
-		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+		MHD_add_response_header(resp, security_headers[i][0],
+		                        i == 0 && r->csp ? r->csp : security_headers[i][1]);
 	if (r->srv->tls)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	MHD_add_response_header(resp, "Vary", "Cookie, Accept-Language");

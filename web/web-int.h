@@ -82,6 +82,7 @@ struct web_req {
 	/* the response */
 	int status;
 	const char *ctype;
+	const char *csp; /* this response's Content-Security-Policy, if not the usual */
 	tg_strbuf out;
 	int nhdr;
 	char *hdr_name[8], *hdr_val[8];
@@ -194,6 +195,9 @@ char *web_title(struct web_req *r, const json_t *doc);
 void web_ref_link(struct web_req *r, tg_store *st, const char *uid);
 /* A table of doc's fields but skip. */
 void web_render_fields(struct web_req *r, tg_store *st, const json_t *doc, const char *skip);
+/* The body of doc's record page: a person's dossier, or its fields; then
+ * what refers to it (tg_html_dossier). */
+int web_render_dossier(struct web_req *r, tg_store *st, const json_t *doc);
 
 /* ---- routes: handlers return the status queued ---- */
 typedef int (*web_handler)(struct web_req *r, const char *rest);

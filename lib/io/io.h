@@ -96,4 +96,140 @@ typedef struct tg_svg_stratum {
 int tg_io_svg_estimates(FILE *f, const tg_svg_stratum *s, size_t n, const tg_capture *overall,
                         tg_error *err);
 
+/* ---- records as HTML (html.c, dossier.c): the web's pages and the
+ * dossier file both ---- */
+typedef struct tg_html {
+	tg_store *st;
+	const char *lang; /* kk, ru or en */
+	int clearance;    /* enum tg_clearance: records above it are left out */
+	tg_strbuf *out;   /* appended to */
+	bool links;       /* records as links to /record/ID (the web), else text */
+} tg_html;
+/* Appends s escaped for HTML text and attribute values. */
+void tg_html_esc(tg_strbuf *sb, const char *s);
+/* A field's or an entity's name in the reader's language. */
+const char *tg_html_field_label(const char *name);
+const char *tg_html_entity_label(const char *entity);
+/* May the reader see doc (its confidentiality within h's clearance)? */
+bool tg_html_visible(const tg_html *h, const json_t *doc);
+/* A record's title: a name, a title, a place's name in the reader's
+ * language, or its type in words. Caller frees. */
+char *tg_html_title(const tg_html *h, const json_t *doc);
+/* The title of doc (record uid), a link when h->links. */
+void tg_html_record(const tg_html *h, const char *uid, const json_t *doc);
+/* Record uid by its title, or a note when the reader may not see it. */
+void tg_html_ref(const tg_html *h, const char *uid);
+/* A table of doc's fields but skip (may be NULL). */
+void tg_html_fields(const tg_html *h, const json_t *doc, const char *skip);
+/* A self-contained HTML document (its style inside, print-ready) with
+ * title as its heading; then the body; then its end. */
+void tg_html_document_begin(const tg_html *h, const char *title);
+void tg_html_document_end(const tg_html *h);
+/* The style inside those documents (for a Content-Security-Policy hash). */
+const char *tg_html_document_css(void);
+/* The body of doc's page: for a person the dossier (every name with its
+ * Latin form, facts, a timeline of acts and proceeding stages, the sources
+ * behind each fact, evidence with SHA-256 and custody), for any other
+ * record its fields; then the records that refer to it. Records above the
+ * clearance are left out. */
+int tg_html_dossier(const tg_html *h, const json_t *doc, tg_error *err);
+/* The dossier of record id as a document to print or submit: the record's
+ * page body (tg_html_dossier without links), when it was made, at which
+ * clearance, and the ledger checkpoint note (may be NULL) that lets a
+ * reader check the records later. ENOTFOUND for a record the clearance
+ * does not allow (as for none). *html: caller frees. */
+int tg_io_dossier_document(tg_store *st, const char *id, const char *lang, int clearance,
+                           const char *checkpoint, char **html, tg_error *err);
+
+/* ---- agenda.c, deadlines.c, ics.c: hearings and deadlines ---- */
+
+/* Deadline rules: "after" a dated stage of a proceeding, "days" calendar
+ * days to act, met by any "expect" stage recorded after it. */
+typedef struct tg_agenda_rules tg_agenda_rules;
+/* Reads the rules of path (a tergeu-deadlines JSON file), or the shipped
+ * defaults (data/deadlines.json) when path is NULL. Stage and proceeding
+ * type codes are checked against st's vocabularies when st is not NULL.
+ * Errors name the file and its line: EJSON for malformed JSON, EINVAL or
+ * EVOCAB naming the field ("rules[2].days"), EIO when it cannot be read.
+ * Free with tg_agenda_rules_free (NULL is a no-op). */
+int tg_agenda_rules_load(tg_store *st, const char *path, tg_agenda_rules **out, tg_error *err);
+void tg_agenda_rules_free(tg_agenda_rules *r);
+
+enum tg_agenda_kind { TG_AGENDA_HEARING, TG_AGENDA_DEADLINE };
+/* A deadline's state: open (still to come, nothing recorded), met (an
+ * expected stage recorded after the one that started it), passed (gone by
+ * with nothing recorded: a warning). Hearings have none. */
+enum tg_agenda_status { TG_AGENDA_NONE, TG_AGENDA_OPEN, TG_AGENDA_MET, TG_AGENDA_PASSED };
+
+typedef struct tg_agenda_party {
+	const char *person, *role;
+} tg_agenda_party;
+
+/* One hearing or deadline. Strings belong to the agenda; NULL when
+ * unknown. */
+typedef struct tg_agenda_item {
+	char date[16];  /* canonical partial date, "~" when approximate */
+	bool whole_day; /* the date names a day: a calendar event */
+	int kind;       /* enum tg_agenda_kind */
+	int status;     /* enum tg_agenda_status */
+	const char *uid;        /* stable: proceeding-kind-date-stage|rule */
+	const char *proceeding; /* its id */
+	const char *title;      /* title, else case number, else type label */
+	const char *case_number, *authority; /* the stage's authority, else the proceeding's */
+	const char *field;       /* where the date is: "next_hearing", "stages[3]" */
+	const char *stage;       /* hearing: its stage; deadline: the stage it follows */
+	const char *stage_label; /* in the agenda's language */
+	const char *stage_date;  /* deadline: the date of the stage it follows */
+	const char *rule, *label, *basis; /* deadline: the rule's id, label, basis */
+	int days;
+	size_t nparties;
+	const tg_agenda_party *parties;
+} tg_agenda_item;
+
+typedef struct tg_agenda_opts {
+	const char *from, *to; /* partial dates; NULL: today, and from + 90 days */
+	const char *today;     /* "YYYY-MM-DD"; NULL: the clock (TERGEU_NOW) */
+	/* Passed deadlines this many days before from are listed too, so a
+	 * window starting today still warns of what was just missed. */
+	int overdue_days;
+	const tg_agenda_rules *rules; /* NULL: the shipped defaults */
+	const char *lang;             /* labels: "kk", "ru", "en" (NULL: en) */
+	/* Which proceedings may appear: visible(ctx, doc) when set, else
+	 * those at or below clearance (enum tg_clearance). */
+	bool (*visible)(void *ctx, const json_t *doc);
+	void *ctx;
+	int clearance;
+} tg_agenda_opts;
+
+/* An agenda: read-only for callers. */
+typedef struct tg_agenda {
+	char from[16], to[16], today[16]; /* the window as used */
+	size_t n;
+	tg_agenda_item *items; /* passed deadlines first, then by date */
+	tg_arena *arena;
+} tg_agenda;
+
+/* The hearings (next_hearing, and dated stages the rules call hearings)
+ * and the deadlines of every live proceeding the options allow, whose
+ * dates may fall between from and to (a partial date covers its whole
+ * month or year). EDATE naming "from" or "to" for a bad date, EINVAL for
+ * to before from. Free with tg_agenda_free (NULL is a no-op). */
+int tg_agenda_build(tg_store *st, const tg_agenda_opts *o, tg_agenda **out, tg_error *err);
+void tg_agenda_free(tg_agenda *a);
+/* Stable English names: "hearing", "deadline"; "open", "met", "passed"
+ * (NULL for TG_AGENDA_NONE). */
+const char *tg_agenda_kind_name(int kind);
+const char *tg_agenda_status_name(int status);
+/* An item as JSON (its fields by the names above). New reference. */
+json_t *tg_agenda_item_json(const tg_agenda_item *it);
+
+/* Appends the items of a that name a day to out as an iCalendar object
+ * (RFC 5545): one all-day VEVENT each, DTSTAMP the clock's UTC time, text
+ * escaped, lines folded at 75 octets on UTF-8 boundaries, CRLF ends.
+ * Words are in the thread's language; returns the events written. */
+size_t tg_io_agenda_ics(const tg_agenda *a, tg_strbuf *out);
+/* Writes len bytes to path through a temporary file renamed into place:
+ * on failure (EIO naming path) nothing is left behind. */
+int tg_io_write_atomic(const char *path, const char *data, size_t len, tg_error *err);
+
 #endif
