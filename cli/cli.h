@@ -53,6 +53,9 @@ void cli_print_json(const json_t *v);
  * journal, checkpoint, key file and evidence vault (quick-delete shreds the
  * key first; demo --force replaces a database). */
 void cli_remove_db(const char *db);
+/* Writes text to path through a temporary file and a rename: a reader
+ * never sees half a file, a failure leaves none. */
+int cli_write_file(const char *path, const char *text, tg_error *err);
 /* Creates the parent directory of path if missing. */
 int cli_make_parent(const char *path, tg_error *err);
 
@@ -106,10 +109,13 @@ CLI_CMD(translit);
 CLI_CMD(link);
 CLI_CMD(stats);
 CLI_CMD(estimate);
+CLI_CMD(accountability);
 CLI_CMD(user);
 CLI_CMD(review);
 CLI_CMD(serve);
+CLI_CMD(agenda);
 CLI_CMD(dossier);
+CLI_CMD(report);
 /* Where the message catalogs were found. */
 const char *cli_localedir(void);
 /* The process's whole command line, as main got it (NULL-terminated). */

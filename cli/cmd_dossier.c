@@ -14,25 +14,6 @@
 #include "cli/cli.h"
 #include "io/io.h"
 
-/* Writes text to path through a temporary file: never half a file. */
-static int write_whole(const char *path, const char *text, tg_error *err)
-{
-	tg_strbuf tmp = TG_STRBUF_INIT;
-	tg_strbuf_addf(&tmp, "%s.tmp-%d", path, (int)getpid());
-	FILE *f = fopen(tmp.buf, "w");
-	int rc = 0;
-	if (!f || fputs(text, f) < 0 || fflush(f) || fsync(fileno(f)))
-		rc = tg_error_set(err, TG_EIO, NULL, _("cannot write %s: %s"), path, strerror(errno));
-	if (f && fclose(f) && !rc)
-		rc = tg_error_set(err, TG_EIO, NULL, _("cannot write %s: %s"), path, strerror(errno));
-	if (!rc && rename(tmp.buf, path))
-		rc = tg_error_set(err, TG_EIO, NULL, _("cannot write %s: %s"), path, strerror(errno));
-	if (rc)
-		unlink(tmp.buf);
-	tg_strbuf_release(&tmp);
-	return rc;
-}
-
 /* Chromium prints html_path to pdf_path (it must be installed). */
 static int print_pdf(const char *html_path, const char *pdf_path, tg_error *err)
 {
@@ -100,13 +81,13 @@ CLI_CMD(dossier)
 	free(note);
 	char *html_path = NULL;
 	if (!rc && out)
-		rc = write_whole(out, html, &err);
+		rc = cli_write_file(out, html, &err);
 	if (!rc && pdf && !out) {
 		/* Chromium reads a file: a temporary one beside the PDF. */
 		tg_strbuf tmp = TG_STRBUF_INIT;
 		tg_strbuf_addf(&tmp, "%s.html", pdf);
 		html_path = tg_strbuf_detach(&tmp);
-		rc = write_whole(html_path, html, &err);
+		rc = cli_write_file(html_path, html, &err);
 	}
 	if (!rc && pdf)
 		rc = print_pdf(out ? out : html_path, pdf, &err);

@@ -35,8 +35,8 @@ static const struct cli_cmd commands[] = {
 	 N_("ID [--FIELD VALUE]... [--unset FIELD]... | ID --file PATCH.json|-")},
 	{"delete", cmd_delete, N_("delete a record (it stays in history)"), N_("ID --reason TEXT")},
 	{"history", cmd_history, N_("show the versions of a record and what changed"), N_("ID")},
-	{"export", cmd_export, N_("export the database as JSON"),
-	 N_("[--format json] [--out FILE]")},
+	{"export", cmd_export, N_("export the database as JSON, or its public records"),
+	 N_("[--format json] [--out FILE] | --public [--format csv|json] --out DIR [--min-cell N]")},
 	{"import", cmd_import, N_("import a JSON export, or a victim list as raw records"),
 	 N_("FILE|- | FILE --list NAME --map MAPPING.json [--format csv|tsv|json] [--lang kk|ru|en]")},
 	{"vocab", cmd_vocab, N_("list vocabularies and terms, or add a term"),
@@ -65,6 +65,8 @@ static const struct cli_cmd commands[] = {
 	{"estimate", cmd_estimate, N_("estimate the total number of victims from overlapping lists"),
 	 N_("[--table FILE.csv | --by place|region|period|fate|sex] [--method chapman|loglinear|lcmcr]"
 	    " [--criterion aic|bic] [--average] [--seed N] [--models] [--svg FILE]")},
+	{"accountability", cmd_accountability, N_("show the accountability funnel and the asymmetry, with the records behind each figure"),
+	 N_("[--by type|place|both] [--clearance public|restricted|confidential] [--ids]")},
 	{"user", cmd_user, N_("manage the accounts of the web interface (Argon2id password hashes)"),
 	 N_("add NAME --role admin|editor|analyst|viewer [--clearance LEVEL] [--password-fd N]"
 	    " | list | passwd NAME [--password-fd N] | role NAME ROLE [--clearance LEVEL]"
@@ -72,6 +74,10 @@ static const struct cli_cmd commands[] = {
 	    " | revoke NAME TOKEN_ID")},
 	{"dossier", cmd_dossier, N_("write a person's case file to print or submit (HTML, or PDF with Chromium)"),
 	 N_("ID [--out FILE.html] [--pdf FILE.pdf] [--clearance public|restricted|confidential]")},
+	{"report", cmd_report, N_("write a report: victims, acts, estimates, proceedings, methods (HTML + data)"),
+	 N_("--out DIR [--public [--min-cell N]] [--clearance public|restricted|confidential]")},
+	{"agenda", cmd_agenda, N_("list hearings and deadlines ahead, warn of passed ones; iCalendar export"),
+	 N_("[--from DATE] [--to DATE] [--ics FILE|-] [--rules FILE.json] [--clearance LEVEL]")},
 	{"serve", cmd_serve, N_("serve the web interface and the JSON API"),
 	 N_("[--listen ADDRESS:PORT] [--tls-cert FILE --tls-key FILE] [--hosts NAME,...]"
 	    " [--threads N] [--idle-lock MINUTES] [--session-idle MINUTES] [--session-max HOURS]")},
@@ -187,6 +193,24 @@ void cli_remove_db(const char *db)
 	path.buf[base] = '\0';
 	rmdir(path.buf);
 	tg_strbuf_release(&path);
+}
+
+int cli_write_file(const char *path, const char *text, tg_error *err)
+{
+	tg_strbuf tmp = TG_STRBUF_INIT;
+	tg_strbuf_addf(&tmp, "%s.tmp-%d", path, (int)getpid());
+	FILE *f = fopen(tmp.buf, "w");
+	int rc = 0;
+	if (!f || fputs(text, f) < 0 || fflush(f) || fsync(fileno(f)))
+		rc = tg_error_set(err, TG_EIO, NULL, _("cannot write %s: %s"), path, strerror(errno));
+	if (f && fclose(f) && !rc)
+		rc = tg_error_set(err, TG_EIO, NULL, _("cannot write %s: %s"), path, strerror(errno));
+	if (!rc && rename(tmp.buf, path))
+		rc = tg_error_set(err, TG_EIO, NULL, _("cannot write %s: %s"), path, strerror(errno));
+	if (rc)
+		unlink(tmp.buf);
+	tg_strbuf_release(&tmp);
+	return rc;
 }
 
 int cli_make_parent(const char *path, tg_error *err)

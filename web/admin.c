@@ -27,38 +27,23 @@ static void num(struct web_req *r, long long n)
 /* Acts by type as horizontal bars: an inline SVG needs no script. */
 static void acts_chart(struct web_req *r, tg_store *st, json_t *acts)
 {
-	tg_strbuf *o = &r->out;
-	size_t n = json_object_size(acts);
-	if (!n)
-		return;
-	long long max = 1;
+	size_t n = json_object_size(acts), i = 0;
+	const char **labels = calloc(n + 1, sizeof *labels), **shown = calloc(n + 1, sizeof *shown);
+	double *values = calloc(n + 1, sizeof *values);
 	const char *k;
 	json_t *v;
-	json_object_foreach(acts, k, v)
-		if (json_integer_value(v) > max)
-			max = json_integer_value(v);
-	int h = 24, w = 640, label_w = 220;
-	tg_strbuf_addf(o, "<figure><svg role=\"img\" aria-labelledby=\"acts-title\" viewBox=\"0 0 %d %zu\""
-	                  " width=\"100%%\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"acts-title\">",
-	               w, n * (size_t)h + 4);
-	web_esc(o, _("Acts by type"));
-	tg_strbuf_adds(o, "</title>");
-	int i = 0;
 	json_object_foreach(acts, k, v) {
-		double len = (double)json_integer_value(v) / (double)max * (w - label_w - 70);
-		tg_strbuf_addf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 6,
-		               i * h + 16);
-		web_esc(o, tg_term_label(st, "act_type", k, r->lang));
-		tg_strbuf_addf(o, "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\""
-		                  " height=\"%d\"></rect><text x=\"%.1f\" y=\"%d\">",
-		               label_w, i * h + 4, len, h - 6, label_w + len + 4, i * h + 16);
-		num(r, json_integer_value(v));
-		tg_strbuf_adds(o, "</text>");
-		i++;
+		labels[i] = tg_term_label(st, "act_type", k, r->lang);
+		values[i] = (double)json_integer_value(v);
+		char *num = tg_text_format_int(json_integer_value(v), r->lang);
+		shown[i++] = tg_arena_strdup(r->arena, num ? num : "");
+		free(num);
 	}
-	tg_strbuf_adds(o, "</svg><figcaption>");
-	web_esc(o, _("Acts by type"));
-	tg_strbuf_adds(o, "</figcaption></figure>");
+	tg_html h = {st, r->lang, r->user.clearance, &r->out, true};
+	tg_html_bars(&h, _("Acts by type"), labels, values, shown, n);
+	free(labels);
+	free(shown);
+	free(values);
 }
 
 struct dash {

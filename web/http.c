@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "io/io.h"
 #include "web/web-int.h"
 
@@ -217,4 +219,23 @@ int web_redirect_next(struct web_req *r, const char *page)
 	int status = web_redirect(r, to.buf);
 	tg_strbuf_release(&to);
 	return status;
+}
+
+void web_document(struct web_req *r, const char *html)
+{
+	tg_strbuf_reset(&r->out);
+	tg_strbuf_adds(&r->out, html);
+	r->ctype = "text/html; charset=utf-8";
+	r->status = 200;
+	/* Its style is inside it: allowed by its hash, and nothing else. */
+	uint8_t hash[crypto_hash_sha256_BYTES];
+	const char *css = tg_html_document_css();
+	crypto_hash_sha256(hash, (const uint8_t *)css, strlen(css));
+	char b64[sodium_base64_ENCODED_LEN(sizeof hash, sodium_base64_VARIANT_ORIGINAL)];
+	sodium_bin2base64(b64, sizeof b64, hash, sizeof hash, sodium_base64_VARIANT_ORIGINAL);
+	tg_strbuf csp = TG_STRBUF_INIT;
+	tg_strbuf_addf(&csp, "default-src 'none'; style-src 'sha256-%s'; img-src data:;"
+	                     " form-action 'none'; frame-ancestors 'none'; base-uri 'none'", b64);
+	r->csp = tg_arena_strdup(r->arena, csp.buf);
+	tg_strbuf_release(&csp);
 }

@@ -15,11 +15,13 @@ struct nav {
 
 static const struct nav navs[] = {
 	{"/", N_("Dashboard"), WEB_READ},
+	{"/agenda", N_("Agenda"), WEB_READ},
 	{"/people", N_("People"), WEB_READ},
 	{"/records", N_("Records"), WEB_READ},
 	{"/lists", N_("Lists"), WEB_READ},
 	{"/review", N_("Linkage review"), WEB_REVIEW},
 	{"/stats", N_("Statistics"), WEB_STATS},
+	{"/accountability", N_("Accountability"), WEB_STATS},
 	{"/export", N_("Export"), WEB_EXPORT},
 	{"/ledger", N_("Ledger"), WEB_LEDGER},
 	{"/users", N_("Users"), WEB_USERS},
@@ -33,7 +35,7 @@ static void lang_link(struct web_req *r, const char *l)
 	web_esc(o, r->url);
 	tg_strbuf_adds(o, "?lang=");
 	tg_strbuf_adds(o, l);
-	static const char *const keep[] = {"q", "id", "by", "page", "method"};
+	static const char *const keep[] = {"q", "id", "by", "page", "method", "figure", "from", "to"};
 	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
 		const char *v = web_arg(r, keep[i]);
 		if (v) {

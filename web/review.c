@@ -411,6 +411,8 @@ int web_page_stats(struct web_req *r, const char *rest)
 			dim = dims[i];
 	web_page_begin(r, _("Statistics"));
 	tg_strbuf *o = &r->out;
+	tg_strbuf_addf(o, "<p><a href=\"/report\">%s</a> · <a href=\"/report?public=1\">%s</a></p>",
+	               _("The report, to print or save"), _("its public version"));
 	tg_strbuf_addf(o, "<form method=\"get\" action=\"/stats\"><label for=\"by\">%s</label>"
 	                  "<select id=\"by\" name=\"by\">", _("Count by"));
 	for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++) {
@@ -460,5 +462,29 @@ int web_page_stats(struct web_req *r, const char *rest)
 	if (web_arg(r, "estimate") && strcmp(dim, "age"))
 		estimates(r, st, !strcmp(dim, "fate") ? "fate" : dim);
 	web_page_end(r);
+	return r->status;
+}
+
+/* ---- the report ---- */
+
+int web_page_report(struct web_req *r, const char *rest)
+{
+	tg_store *st;
+	int entered = web_enter(r, WEB_STATS, false, &st);
+	if (entered)
+		return entered;
+	tg_error err = {0};
+	if (web_lists_visible(&r->user, st, &err) < 0)
+		return web_error(r, 500, err.msg);
+	/* The reader's clearance; no new checkpoint: a GET changes nothing. */
+	tg_report_opts o = {.lang = r->lang, .clearance = r->user.clearance,
+	                    .public_only = web_arg(r, "public") != NULL};
+	char *html = NULL;
+	json_t *data = NULL;
+	if (tg_io_report(st, &o, &html, &data, &err))
+		return web_error(r, 500, err.msg);
+	web_document(r, html);
+	free(html);
+	json_decref(data);
 	return r->status;
 }

@@ -104,6 +104,9 @@ int web_redirect(struct web_req *r, const char *path);
 /* A 303 to page (/login, /reauth) with next= this request's path, to come
  * back to it. */
 int web_redirect_next(struct web_req *r, const char *page);
+/* A self-contained document of lib/io (a dossier, the report) as the
+ * answer, its style allowed by its hash in the Content-Security-Policy. */
+void web_document(struct web_req *r, const char *html);
 /* JSON body; takes the reference. */
 int web_json(struct web_req *r, int status, json_t *v);
 /* JSON error: {"error": {"code", "message", "field"}}. */
@@ -218,7 +221,14 @@ int web_record_action(struct web_req *r, tg_store *st, const char *id, const cha
                       json_t *doc);
 int web_page_review(struct web_req *r, const char *rest);
 int web_page_lists(struct web_req *r, const char *rest);
+int web_page_report(struct web_req *r, const char *rest);
 int web_page_stats(struct web_req *r, const char *rest);
+/* The accountability funnel and asymmetry, and the records behind a
+ * figure (accountability.c). */
+int web_page_accountability(struct web_req *r, const char *rest);
+int web_page_accountability_records(struct web_req *r, const char *rest);
+int web_page_agenda(struct web_req *r, const char *rest);
+int web_page_agenda_ics(struct web_req *r, const char *rest);
 int web_page_sessions(struct web_req *r, const char *rest);
 int web_page_ledger(struct web_req *r, const char *rest);
 int web_page_users(struct web_req *r, const char *rest);

@@ -25,7 +25,7 @@ void tg_html_esc(tg_strbuf *sb, const char *s)
 	}
 }
 
-static const char *const labels[][2] = {
+static const char *const field_labels[][2] = {
 	{"act", N_("Act")}, {"action", N_("Action")}, {"acts", N_("Acts")},
 	{"article", N_("Article")}, {"at", N_("At")}, {"author", N_("Author")},
 	{"authority", N_("Authority")}, {"birth_date", N_("Date of birth")},
@@ -60,9 +60,9 @@ static const char *const labels[][2] = {
 
 const char *tg_html_field_label(const char *name)
 {
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (!strcmp(labels[i][0], name))
-			return _(labels[i][1]);
+	for (size_t i = 0; i < sizeof field_labels / sizeof field_labels[0]; i++)
+		if (!strcmp(field_labels[i][0], name))
+			return _(field_labels[i][1]);
 	return name;
 }
 
@@ -253,4 +253,42 @@ void tg_html_document_begin(const tg_html *h, const char *title)
 void tg_html_document_end(const tg_html *h)
 {
 	tg_strbuf_adds(h->out, "</body></html>\n");
+}
+
+void tg_html_bars(const tg_html *h, const char *title, const char *const *labels,
+                  const double *values, const char *const *shown, size_t n)
+{
+	if (!n)
+		return;
+	tg_strbuf *o = h->out;
+	double max = 0;
+	for (size_t i = 0; i < n; i++)
+		if (values[i] > max)
+			max = values[i];
+	if (max <= 0)
+		max = 1;
+	enum { ROW_H = 24, WIDTH = 720, LABEL_W = 290, ROOM = 70 };
+	/* Unique per document: several charts may share a page. */
+	static _Thread_local unsigned serial;
+	unsigned id = ++serial;
+	tg_strbuf_addf(o, "<figure><svg role=\"img\" aria-labelledby=\"bars-%u\" viewBox=\"0 0 %d %zu\""
+	                  " width=\"100%%\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"bars-%u\">",
+	               id, (int)WIDTH, n * (size_t)ROW_H + 4, id);
+	tg_html_esc(o, title);
+	tg_strbuf_adds(o, "</title>");
+	for (size_t i = 0; i < n; i++) {
+		double len = values[i] / max * (WIDTH - LABEL_W - ROOM);
+		tg_strbuf_addf(o, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\" font-size=\"12\">",
+		               LABEL_W - 6, i * ROW_H + 16);
+		tg_html_esc(o, labels[i]);
+		tg_strbuf_addf(o, "</text><rect class=\"bar\" fill=\"#0b5394\" x=\"%d\" y=\"%zu\""
+		                  " width=\"%.1f\" height=\"%d\"></rect><text x=\"%.1f\" y=\"%zu\""
+		                  " font-size=\"12\">",
+		               LABEL_W, i * ROW_H + 4, len, ROW_H - 6, LABEL_W + len + 4, i * ROW_H + 16);
+		tg_html_esc(o, shown[i]);
+		tg_strbuf_adds(o, "</text>");
+	}
+	tg_strbuf_adds(o, "</svg><figcaption>");
+	tg_html_esc(o, title);
+	tg_strbuf_adds(o, "</figcaption></figure>");
 }

@@ -121,6 +121,11 @@ void tg_html_record(const tg_html *h, const char *uid, const json_t *doc);
 void tg_html_ref(const tg_html *h, const char *uid);
 /* A table of doc's fields but skip (may be NULL). */
 void tg_html_fields(const tg_html *h, const json_t *doc, const char *skip);
+/* A horizontal bar chart as inline SVG (no script, its title for screen
+ * readers): one bar per label, its length values[i], its text shown[i]
+ * (a number as the reader writes it, or a suppression mark). */
+void tg_html_bars(const tg_html *h, const char *title, const char *const *labels,
+                  const double *values, const char *const *shown, size_t n);
 /* A self-contained HTML document (its style inside, print-ready) with
  * title as its heading; then the body; then its end. */
 void tg_html_document_begin(const tg_html *h, const char *title);
@@ -220,6 +225,9 @@ void tg_agenda_free(tg_agenda *a);
  * (NULL for TG_AGENDA_NONE). */
 const char *tg_agenda_kind_name(int kind);
 const char *tg_agenda_status_name(int status);
+/* The same in the thread's language ("" for TG_AGENDA_NONE). */
+const char *tg_agenda_kind_label(int kind);
+const char *tg_agenda_status_label(int status);
 /* An item as JSON (its fields by the names above). New reference. */
 json_t *tg_agenda_item_json(const tg_agenda_item *it);
 
@@ -228,8 +236,76 @@ json_t *tg_agenda_item_json(const tg_agenda_item *it);
  * escaped, lines folded at 75 octets on UTF-8 boundaries, CRLF ends.
  * Words are in the thread's language; returns the events written. */
 size_t tg_io_agenda_ics(const tg_agenda *a, tg_strbuf *out);
-/* Writes len bytes to path through a temporary file renamed into place:
- * on failure (EIO naming path) nothing is left behind. */
-int tg_io_write_atomic(const char *path, const char *data, size_t len, tg_error *err);
+
+
+/* ---- the report (report.c) ---- */
+typedef struct tg_report_opts {
+	const char *lang;       /* kk, ru, en */
+	int clearance;          /* records counted (enum tg_clearance) */
+	bool public_only;       /* public records only, small cells suppressed */
+	int min_cell;           /* with public_only: counts below it hidden (0: 5) */
+	const char *checkpoint; /* the signed note the figures are taken at, or NULL */
+} tg_report_opts;
+/* The report as one self-contained HTML document (*html, caller frees)
+ * and its figures (*data, new reference): documented victims by region,
+ * month and kind of act, the documented and estimated totals when the
+ * lists may be shown, proceedings by the stage they reached, the
+ * accountability funnel and asymmetry, the methods and their limits, and
+ * how to reproduce them. */
+int tg_io_report(tg_store *st, const tg_report_opts *o, char **html, json_t **data,
+                 tg_error *err);
+
+/* ---- public data (public.c, public-files.c, public-tables.c, jpeg.c) ---- */
+typedef struct tg_public_opts {
+	const char *format;    /* "csv" or "json" */
+	const char *out;       /* a directory: must not exist, or be empty */
+	const char *vault_dir; /* the evidence vault (DB-vault); NULL: no images */
+	const char *actor;     /* named in the custody entries (NULL: "cli") */
+	int min_cell;          /* counts under it are suppressed; 0: 5 */
+} tg_public_opts;
+typedef struct tg_public_report {
+	long long records;    /* public records written */
+	long long files;      /* files listed in the manifest (it not counted) */
+	long long images;     /* JPEGs written without their metadata */
+	long long left_out;   /* public evidence whose file was not written */
+	long long suppressed; /* table cells shown as "<N" */
+	char id[TG_UUID_LEN]; /* the export's change entry ("public_export") */
+	char manifest_sha256[65];
+} tg_public_report;
+/*
+ * Writes the public records of the database into out, and nothing else
+ * (docs/io.md lists the fields): their ids, and their references to other
+ * public records, as pseudonyms (tg_pseudonym); references to records that
+ * are not public left out; count tables of victims with cells under
+ * min_cell suppressed (tg_io_suppress_row); public JPEG evidence copied
+ * without its metadata (tg_jpeg_strip), each copy a custody entry
+ * "redacted_derivative" on its original; manifest.json with every file's
+ * SHA-256 and a checkpoint of the ledger signed first. The export's change
+ * entry holds the manifest's SHA-256. All or nothing: on any error out is
+ * not made and no entry is written (the checkpoint may be). Errors name
+ * the option: EINVAL (--format, --min-cell), EUSAGE (no --out), EEXIST
+ * (--out is not empty); EINTEGRITY for an original that no longer has its
+ * intake hash; EIO, EDB.
+ */
+int tg_io_export_public(tg_store *st, const tg_public_opts *o, tg_public_report *rep,
+                        tg_error *err);
+/* The rule of a table row: hide[i] for each cell 0 < cells[i] < min_cell
+ * and *hide_total for a total under it; then, if exactly one cell is
+ * hidden and the total shown, the smallest shown cell too (the first of
+ * equals), or the total when no cell is left. Returns the number hidden. */
+int tg_io_suppress_row(const long long *cells, size_t n, long long total, int min_cell,
+                       bool *hide, bool *hide_total);
+/* The count tables of public acts and victims, suppressed: a JSON array
+ * of {"name", "columns", "rows": [{"key", "cells": [[value, n]...],
+ * "total"}]}, a hidden count as the string "<min_cell". A place name not
+ * in places (an object keyed by the names of public places) is unknown
+ * (null). *hidden counts the hidden cells. New reference in *out. */
+int tg_io_public_tables(tg_store *st, const json_t *places, int min_cell, json_t **out,
+                        long long *hidden, tg_error *err);
+/* A copy of the JPEG in[0..n) without its metadata: every APPn but APP0
+ * (JFIF), APP14 (Adobe) and an APP2 ICC profile, COM, and anything after
+ * EOI, dropped; every other byte kept (jpeg.c). *out: caller frees.
+ * EINVAL when the segments cannot be followed to EOI. */
+int tg_jpeg_strip(const uint8_t *in, size_t n, uint8_t **out, size_t *outlen, tg_error *err);
 
 #endif

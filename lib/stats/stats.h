@@ -97,4 +97,49 @@ typedef struct tg_lcmcr_opts {
 int tg_estimate_lcmcr(const tg_capture *t, const tg_lcmcr_opts *o, tg_estimate *out,
                       json_t **diagnostics, tg_error *err);
 
+/*
+ * Accountability (accountability.c; docs/stats.md says how each figure is
+ * counted).  A figure is {"key", "count", "ids"}: ids are the records
+ * behind it (acts or proceedings), key names it for
+ * tg_accountability_figure.
+ */
+typedef struct tg_accountability_opts {
+	int clearance;  /* enum tg_clearance: records above it are left out */
+	const char *by; /* funnel rows by "type" (NULL), "place" or "both" */
+} tg_accountability_opts;
+/* The funnel and the asymmetry of the acts and proceedings at or below
+ * the clearance, as {"note" (how the funnel counts, in the reader's
+ * language), "by", "clearance", "unit": "acts", "stages" (the
+ * funnel's figures in order), "funnel": [row], "total": row,
+ * "prosecutions", "complaints", "posthumous"}.  A row has "group"
+ * ("TYPE:PLACE", "*" for all, "-" for no place), "act_type" and/or
+ * "place" ({"id", "code", "name", "name_kk", ...} or null) as by says,
+ * and a figure per stage; every act counts in "alleged" and once more at
+ * the furthest stage any proceeding about it reached; "closed" has
+ * "reasons": {closure_reason: figure}.  "prosecutions" (criminal cases
+ * with a victim as defendant; counts are persons, ids proceedings):
+ * "charged", "convicted", "closed" (with "reasons"), "amnesty",
+ * "pending", "sentences" (counts proceedings, with "months" and
+ * "years").  "complaints" (complaints and investigations of acts;
+ * counts are proceedings): "total", "refused_to_open",
+ * "closed_no_crime", "closed_other" (with "reasons"), "pending",
+ * "charged", "convicted".  "posthumous": proceedings with a posthumous
+ * stage and posthumous_prosecution acts none of them concerns.  EINVAL
+ * (field "by") for another by.  *out is a new reference. */
+int tg_stats_accountability(tg_store *st, const tg_accountability_opts *o, json_t **out,
+                            tg_error *err);
+/* The figure of acc (a tg_stats_accountability result) named key,
+ * borrowed from acc; NULL when there is none. */
+const json_t *tg_accountability_figure(const json_t *acc, const char *key);
+/* A figure's label in the reader's language: section "funnel",
+ * "prosecutions", "complaints", "posthumous" or "reason" (for
+ * "unspecified"); name itself when unknown. */
+const char *tg_accountability_label(const char *section, const char *name);
+/* A closure reason of a "reasons" object in lang: the closure_reason
+ * term's label, or "reason not recorded" for "unspecified". */
+const char *tg_accountability_reason_label(tg_store *st, const char *code, const char *lang);
+/* A row's place in lang (kk, ru, en), its usual name, or "place unknown"
+ * for null. */
+const char *tg_accountability_place_label(const json_t *place, const char *lang);
+
 #endif

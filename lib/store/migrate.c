@@ -219,6 +219,10 @@ static const char *const migrations[] = {
 	"  WHERE deleted IS NULL;"
 	"CREATE INDEX intervention_list ON intervention (date IS NULL, date, uid)"
 	"  WHERE deleted IS NULL;",
+
+	/* 12: the key of the pseudonyms of public exports (pseudonym.c): one
+	 * random row, made at the first public export. */
+	"CREATE TABLE pseudonym_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

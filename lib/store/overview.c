@@ -72,3 +72,27 @@ int tg_store_upcoming(tg_store *st, const char *from, int limit, tg_record_cb cb
 	sqlite3_finalize(s);
 	return rc;
 }
+
+int tg_store_proceeding_stages(tg_store *st, int clearance,
+                               int (*cb)(void *ctx, const char *type, const char *stage,
+                                         long long n),
+                               void *ctx, tg_error *err)
+{
+	tg_strbuf sql = TG_STRBUF_INIT;
+	tg_strbuf_addf(&sql, "SELECT p.type, (SELECT s.stage FROM proceeding_stage s"
+	                     " WHERE s.owner = p.uid ORDER BY s.pos DESC LIMIT 1) AS last, count(*)"
+	                     " FROM proceeding p WHERE p.deleted IS NULL AND %s"
+	                     " GROUP BY p.type, last ORDER BY p.type, count(*) DESC, last",
+	               visible(clearance));
+	sqlite3_stmt *s;
+	int rc = 0;
+	if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK)
+		rc = tg_store_dberr(st, err);
+	tg_strbuf_release(&sql);
+	while (!rc && sqlite3_step(s) == SQLITE_ROW)
+		rc = cb(ctx, (const char *)sqlite3_column_text(s, 0),
+		        (const char *)sqlite3_column_text(s, 1), sqlite3_column_int64(s, 2));
+	if (s)
+		sqlite3_finalize(s);
+	return rc;
+}

@@ -417,6 +417,13 @@ int tg_user_totp_get(tg_store *st, const char *name, char *out, size_t outlen);
 int tg_store_counts(tg_store *st, int clearance, json_t **out, tg_error *err);
 /* The latest limit change entries, newest first. */
 int tg_record_recent(tg_store *st, int limit, tg_change_cb cb, void *ctx, tg_error *err);
+/* Live proceedings at or below clearance by type and the last stage
+ * recorded (NULL when none): cb(type, stage, n), by type and then most
+ * frequent first. */
+int tg_store_proceeding_stages(tg_store *st, int clearance,
+                               int (*cb)(void *ctx, const char *type, const char *stage,
+                                         long long n),
+                               void *ctx, tg_error *err);
 /* Live proceedings whose next hearing is on or after from (a partial
  * date), soonest first, at most limit. */
 int tg_store_upcoming(tg_store *st, const char *from, int limit, tg_record_cb cb, void *ctx,
@@ -432,5 +439,45 @@ long long tg_store_unsaved_changes(tg_store *st);
  * linkage run), "review" (pairs queued by it)}, "schema": v}. New
  * reference. */
 int tg_store_summary(tg_store *st, json_t **out, tg_error *err);
+
+/* ---- public data: pseudonyms and the export's entry (pseudonym.c) ---- */
+
+#define TG_PSEUDONYM_KEY_LEN 32
+/* A pseudonym: a prefix of up to 4 characters, '-', 16 base32 characters. */
+#define TG_PSEUDONYM_LEN 24
+/* The key of this database's pseudonyms in out: made at the first call
+ * (random) and kept in the database, so later calls give the same key;
+ * another database has another. EINTEGRITY if the kept key is damaged. */
+int tg_store_pseudonym_key(tg_store *st, uint8_t out[TG_PSEUDONYM_KEY_LEN], tg_error *err);
+/* The pseudonym of record id uid under key: prefix, '-' and the keyed
+ * BLAKE2b hash of uid (80 bits) in lowercase base32. */
+void tg_pseudonym(const uint8_t key[TG_PSEUDONYM_KEY_LEN], const char *prefix, const char *uid,
+                  char out[TG_PSEUDONYM_LEN]);
+/* Appends the change entry (a ledger leaf) of public export uid: entity
+ * "public_export", op "create", the canonical text of doc. */
+int tg_store_log_public_export(tg_store *st, const char *uid, const json_t *doc, tg_error *err);
+
+/* ---- accountability: what lib/stats/accountability.c counts ---- */
+
+/* A live act at or below clearance; place is the act's, else its event's,
+ * NULL when neither is given or visible. */
+typedef struct tg_acc_act {
+	const char *uid, *type, *victim, *place;
+} tg_acc_act;
+/* Every such act, in id order; strings valid during the call. */
+int tg_store_acc_acts(tg_store *st, int clearance, int (*cb)(void *ctx, const tg_acc_act *a),
+                      void *ctx, tg_error *err);
+/* A live place at or below clearance (parent may name one that is not). */
+typedef struct tg_acc_place {
+	const char *uid, *code, *name, *name_kk, *name_ru, *name_en, *type, *parent;
+} tg_acc_place;
+int tg_store_acc_places(tg_store *st, int clearance,
+                        int (*cb)(void *ctx, const tg_acc_place *p), void *ctx, tg_error *err);
+/* Every live proceeding at or below clearance, in id order, as {"id",
+ * "type", "sentence_months" (when recorded), "stages": [{"stage",
+ * "reason"}] in order, "acts": [act id] (whatever their clearance),
+ * "defendants": [person id]}, borrowed for the call. */
+int tg_store_acc_proceedings(tg_store *st, int clearance,
+                             int (*cb)(void *ctx, const json_t *p), void *ctx, tg_error *err);
 
 #endif

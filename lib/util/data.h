@@ -5,4 +5,5 @@ extern const char tg_data_vocab_json[];
 extern const char tg_data_places_json[];
 extern const char tg_data_names_json[];
 extern const char tg_data_common_passwords_txt[];
+extern const char tg_data_deadlines_json[];
 #endif
