@@ -64,8 +64,21 @@ void tg_estimate_warn(tg_estimate *out, const char *fmt, ...)
 	}
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(out->warning + len, sizeof out->warning - len, fmt, ap);
+	int n = vsnprintf(out->warning + len, sizeof out->warning - len, fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n >= sizeof out->warning - len) {
+		/* Cut: end at a whole character, not inside a Cyrillic one. */
+		size_t end = strlen(out->warning);
+		size_t start = end;
+		while (start > 0 && ((unsigned char)out->warning[start - 1] & 0xc0) == 0x80)
+			start--;
+		if (start > 0 && ((unsigned char)out->warning[start - 1] & 0x80)) {
+			unsigned char lead = (unsigned char)out->warning[start - 1];
+			size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+			if (end - (start - 1) < need)
+				out->warning[start - 1] = '\0';
+		}
+	}
 }
 
 /* Persons on list i, whatever the other lists did. */

@@ -48,7 +48,7 @@ typedef struct tg_estimate {
 	char model[256];     /* log-linear: the selected model, e.g. "[12][13][4]" */
 	double aic, bic, deviance;
 	int df;
-	char warning[512];   /* shaky assumptions, "" if none */
+	char warning[1536];  /* shaky assumptions, "" if none (whole UTF-8 characters) */
 } tg_estimate;
 
 /* Two lists (k == 2, or lists a and b of a bigger table, collapsed):

@@ -57,6 +57,30 @@ expect_eq() {
 	checks=$((checks + 1))
 }
 
+# expect_html FILE: FILE is well-formed HTML (every element closed, in
+# order; void elements aside).
+expect_html() {
+	python3 - "$1" <<'PY' || fail "$1 is not well-formed HTML"
+import sys
+from html.parser import HTMLParser
+VOID = {"meta", "br", "img", "input", "link", "hr", "col", "source", "wbr", "area", "base"}
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.stack = []
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID: self.stack.append(tag)
+    def handle_startendtag(self, tag, attrs):
+        pass
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            sys.exit("unbalanced </%s> at %s, open: %s" % (tag, self.getpos(), self.stack[-3:]))
+        self.stack.pop()
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read()); p.close()
+if p.stack: sys.exit("unclosed: %s" % p.stack)
+PY
+	checks=$((checks + 1))
+}
+
 done_ok() {
 	echo "ok: $checks checks"
 }

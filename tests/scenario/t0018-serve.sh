@@ -132,4 +132,16 @@ web_login "$T/ajar2" admin "$pass"
 expect_in "$T/login.html" 'name="code"'
 web_login "$T/ajar3" admin "$pass" "$(totp "$secret" 1)"
 expect_eq "$(status_of -b "$T/ajar3" "$BASE/users")" 200
+# Every page is well-formed HTML, in every language.
+fid=$(tg --json search "Nursultan Isayev" --type person |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["record"]["id"])')
+for l in en kk ru; do
+	for page in / /people "/people?q=Isayev" /people/new /records /records/act /records/act/new \
+		/lists /review "/stats?by=region&estimate=1" /ledger "/ledger?verify=1" /users /sessions \
+		/agenda /accountability /evidence/new /export "/record/$fid" "/record/$fid/edit"; do
+		case $page in *\?*) url="$BASE$page&lang=$l" ;; *) url="$BASE$page?lang=$l" ;; esac
+		expect_eq "$(status_of -b "$T/ajar3" "$url")" 200
+		expect_html "$T/body" || { echo "on $url" >&2; exit 1; }
+	done
+done
 done_ok

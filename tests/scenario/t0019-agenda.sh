@@ -179,6 +179,7 @@ expect_eq "$(status_of "$BASE/agenda.ics")" 303
 web_login "$T/ed" ed "Taldykorgan river stone lamp"
 Q="from=2024-01-01&to=2024-03-31"
 expect_eq "$(status_of -b "$T/ed" "$BASE/agenda?$Q")" 200
+expect_html "$T/body"
 expect_in "$T/body" 'href="/agenda"'
 expect_in "$T/body" "passed, nothing recorded"
 expect_in "$T/body" "Case &lt;script&gt;alert(1)&lt;/script&gt;"

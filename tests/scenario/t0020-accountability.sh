@@ -177,6 +177,7 @@ expect_eq "$(status_of "$BASE/accountability")" 303
 web_login "$T/ana.jar" ana "Taldykorgan river stone lamp"
 web_login "$T/vic.jar" vic "Taldykorgan river stone lamp"
 expect_eq "$(status_of -b "$T/ana.jar" "$BASE/accountability")" 200
+expect_html "$T/body"
 expect_in "$T/body" '<svg xmlns="http://www.w3.org/2000/svg" role="img"'
 expect_in "$T/body" '<title id="funnel-title">'
 expect_in "$T/body" 'href="/accountability/records?figure=funnel%3A%2A%3A%2A%3Aalleged"'

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "stats/stats.h"
+#include "stats/stats-int.h"
 
 #define TOLERANCE 1e-10
 
@@ -197,10 +198,33 @@ static void test_bad_tables_are_refused(void **state)
 	assert_int_equal(tg_estimate_chapman(&good, NULL, &err), TG_EINVAL);
 }
 
+/* Warnings in Kazakh and Russian take two bytes a letter: however many
+ * pile up, the text ends at a whole character. */
+static void test_long_warnings_end_at_a_whole_character(void **state)
+{
+	(void)state;
+	tg_estimate e = {0};
+	for (int i = 0; i < 200; i++)
+		tg_estimate_warn(&e, "%s", i % 2 ? "сирек кесте: ұяшықтардың көпшілігінде 5 адамнан аз"
+		                                 : "aé");
+	size_t n = strlen(e.warning);
+	assert_true(n > sizeof e.warning / 2);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)e.warning[i];
+		size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		assert_true(c < 0x80 || c >= 0xc0);
+		assert_true(i + len <= n);
+		for (size_t k = 1; k < len; k++)
+			assert_int_equal((unsigned char)e.warning[i + k] & 0xc0, 0x80);
+		i += len;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixture_tables_agree_with_r),
+		cmocka_unit_test(test_long_warnings_end_at_a_whole_character),
 		cmocka_unit_test(test_a_case_worked_by_hand),
 		cmocka_unit_test(test_bigger_tables_collapse_onto_lists_1_and_2),
 		cmocka_unit_test(test_one_list_inside_the_other_leaves_nobody_unseen),
