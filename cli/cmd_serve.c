@@ -30,11 +30,14 @@ static int number(const char *opt, const char *v, int lo, int hi, int *out)
 
 /* Freed memory must not keep names after the idle lock (T4): glibc's
  * per-thread cache keeps freed chunks as they were, so the server runs
- * without it and with freed chunks overwritten (perturb). Tunables are
- * read at start-up only: the process starts itself again once with them. */
+ * without it and with freed chunks overwritten (perturb); and the stacks
+ * of the worker threads the lock ends are unmapped, not kept for the next
+ * ones (they hold what the HTTP library copied there). Tunables are read
+ * at start-up only: the process starts itself again once with them. */
 static void reexec_with_wiping_malloc(char **argv_all)
 {
-	static const char tunables[] = "glibc.malloc.tcache_count=0:glibc.malloc.perturb=165";
+	static const char tunables[] =
+		"glibc.malloc.tcache_count=0:glibc.malloc.perturb=165:glibc.pthread.stack_cache_size=0";
 	const char *have = getenv("GLIBC_TUNABLES");
 	if (have && strstr(have, "glibc.malloc.perturb="))
 		return;

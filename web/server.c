@@ -683,7 +683,21 @@ static int restart_locked(struct web_server *s, const struct sockaddr_storage *s
 	MHD_socket fd = MHD_quiesce_daemon(s->d);
 	MHD_stop_daemon(s->d);
 	s->d = fd == MHD_INVALID_SOCKET ? NULL : start_daemon(s, ss, port, cert, key, fd);
+	/* Should the socket not pass to the new daemon, a new socket on the
+	 * same address: a moment closed rather than a server gone. */
+	for (int i = 0; !s->d && i < 50; i++) {
+		if (fd != MHD_INVALID_SOCKET) {
+			close(fd);
+			fd = MHD_INVALID_SOCKET;
+		}
+		s->d = start_daemon(s, ss, port, cert, key, MHD_INVALID_SOCKET);
+		if (!s->d)
+			usleep(100 * 1000);
+	}
 	malloc_trim(0);
+	if (!s->d)
+		fprintf(stderr, _("tergeu: the web service could not start again after the idle lock:"
+		                  " %s\n"), strerror(errno));
 	return s->d == NULL;
 }
 
