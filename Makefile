@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 DEMO_DB ?= demo/tergeu-demo.db
 
-.PHONY: all demo check test asan bench deps clean
+.PHONY: all demo check test asan bench fuzz deps clean
 
 all: $(BUILD)/cli/tergeu
 
@@ -44,6 +44,11 @@ asan: deps $(ASAN_BUILD)/build.ninja
 bench: $(BUILD)/cli/tergeu
 	@ninja -C $(BUILD) bench/bench-insert
 	@$(BUILD)/bench/bench-insert
+
+# Every libFuzzer harness for FUZZ_SECONDS each, in its own clang build.
+FUZZ_SECONDS ?= 60
+fuzz: | deps
+	@fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -116,6 +116,8 @@ CLI_CMD(serve);
 CLI_CMD(agenda);
 CLI_CMD(dossier);
 CLI_CMD(report);
+CLI_CMD(backup);
+CLI_CMD(restore);
 /* Where the message catalogs were found. */
 const char *cli_localedir(void);
 /* The process's whole command line, as main got it (NULL-terminated). */

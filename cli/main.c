@@ -52,6 +52,10 @@ static const struct cli_cmd commands[] = {
 	 N_("add FILE --source ID [--subject ID] [--captured-at T] [--captured-by X] [--url U]"
 	    " [--note N] | show ID | custody ID --add ACTION [--by X] [--note N] |"
 	    " export ID --out FILE | verify [ID|--all]")},
+	{"backup", cmd_backup, N_("write the database, its key file and evidence to one backup file, online"),
+	 N_("--out FILE [--force]")},
+	{"restore", cmd_restore, N_("restore a backup into --db, verifying its ledger and evidence"),
+	 N_("FILE [--force] [--recovery]")},
 	{"ledger", cmd_ledger, N_("sign checkpoints of the tamper-evident ledger, verify it, prove entries"),
 	 N_("checkpoint [--out FILE] | verify [--checkpoint FILE] | prove ID | key")},
 	{"link", cmd_link, N_("find the same person across imported lists (record linkage)"),

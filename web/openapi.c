@@ -359,7 +359,7 @@ static void add_operation(json_t *paths, const struct api_route *rt, const char 
 		json_object_set_new(paths, path, item);
 	}
 	size_t i = 0;
-	for (; rt->method[i] && i < sizeof method - 1; i++)
+	for (; i < sizeof method - 1 && rt->method[i]; i++)
 		method[i] = (char)tolower((unsigned char)rt->method[i]);
 	method[i] = '\0';
 	json_object_set_new(item, method, operation(rt, entity, path));

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -655,8 +656,8 @@ static struct MHD_Daemon *start_daemon(struct web_server *s, const struct sockad
 		fd != MHD_INVALID_SOCKET ? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL}
 		                         : (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, (void *)ss},
 		{MHD_OPTION_THREAD_POOL_SIZE, threads, NULL},
-		{MHD_OPTION_CONNECTION_LIMIT, 1000, NULL},
-		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256, NULL},
+		{MHD_OPTION_CONNECTION_LIMIT, WEB_CONNECTIONS_MAX, NULL},
+		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, WEB_CONNECTIONS_PER_IP, NULL},
 		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
 		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
@@ -701,8 +702,23 @@ static int restart_locked(struct web_server *s, const struct sockaddr_storage *s
 	return s->d == NULL;
 }
 
+/* Room for the connections allowed: slow clients hold descriptors, and
+ * the usual soft limit (1024) is below WEB_CONNECTIONS_MAX. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	rlim_t want = WEB_CONNECTIONS_MAX + 256;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int tg_web_serve(const tg_web_opts *o, tg_keys *keys, tg_error *err)
 {
+	raise_fd_limit();
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	char host[128];

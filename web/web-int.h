@@ -14,6 +14,11 @@
 enum {
 	WEB_BODY_MAX = 1 << 20,     /* form or JSON body: 1 MiB, else 413 */
 	WEB_UPLOAD_MAX_GIB = 4,     /* an evidence upload, streamed into the vault */
+	/* Connections: all, and from one address. On a laptop every client is
+	 * 127.0.0.1, so the second is high: 500 slow connections must not
+	 * lock the user out. Each holds at most 32 KiB and 30 s of idleness. */
+	WEB_CONNECTIONS_MAX = 2048,
+	WEB_CONNECTIONS_PER_IP = 1024,
 	WEB_FORM_FIELDS_MAX = 200,
 	WEB_SESSION_ID_LEN = 43,    /* base64url of 32 random bytes */
 	WEB_CSRF_LEN = 43,

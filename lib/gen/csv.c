@@ -77,7 +77,7 @@ static const char *const mappings[GEN_NLISTS] = {
 static int write_mapping(int list, const char *dir, tg_error *err)
 {
 	char name[64];
-	out_file map;
+	out_file map = {0};
 	snprintf(name, sizeof name, "map-%s.json", gen_lists[list].name);
 	int rc = out_open(&map, dir, name, err);
 	if (rc)
@@ -126,7 +126,7 @@ static void write_person(FILE *f, const gen_pools *p, const gen_person *w, tg_st
 static int write_population(const gen_pools *p, const tg_gen_opts *o, const char *dir,
                             tg_progress_fn progress, void *ctx, tg_error *err)
 {
-	out_file pop;
+	out_file pop = {0};
 	int rc = out_open(&pop, dir, "population.csv", err);
 	if (rc)
 		return rc;
@@ -156,7 +156,7 @@ int tg_gen_lists(const tg_gen_opts *opts, const char *dir, tg_progress_fn progre
 	gen_pools *p;
 	if ((rc = gen_pools_load(&p, err)))
 		return rc;
-	out_file truth;
+	out_file truth = {0};
 	if (!(rc = out_open(&truth, dir, "truth.csv", err))) {
 		fputs("list,record_id,person_id\n", truth.f);
 		for (int l = 0; l < o.nlists && !rc; l++)

@@ -308,7 +308,7 @@ void lk_list_priors(tg_link *lk, const lk_pairs *pairs, const float *evidence)
 	double size[LK_MAXLISTS] = {0};
 	for (size_t i = 0; i < lk->n; i++)
 		size[lk->rec[i].list]++;
-	uint32_t (*hist)[BINS] = calloc((size_t)(nl * nl), sizeof *hist);
+	uint32_t (*hist)[BINS] = calloc((size_t)nl * (size_t)nl, sizeof *hist);
 	if (!hist)
 		abort();
 	for (size_t k = 0; k < pairs->n; k++) {

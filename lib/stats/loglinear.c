@@ -175,7 +175,7 @@ static void measure(const table *tb, irls *r)
 static bool fit(const table *tb, const llm *md, irls *r)
 {
 	int n = 1 << tb->k, p = md->p;
-	double eta[NPAT], w[NPAT], g[NPAT], a[MAXP * MAXP], step[MAXP];
+	double eta[NPAT] = {0}, w[NPAT], g[NPAT], a[MAXP * MAXP], step[MAXP];
 	for (int c = tb->first; c < n; c++) {
 		eta[c] = log(tb->y[c] + 0.5);
 		r->mu[c] = tb->y[c] + 0.5;

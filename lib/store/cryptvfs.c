@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/cryptvfs-int.h"
+#include "store/cryptvfs-fault.h"
 
 #define OPEN_TYPES 0x0FFF00
 
@@ -119,12 +119,14 @@ static int cv_close(sqlite3_file *file)
 
 static int cv_read(sqlite3_file *file, void *buf, int amt, sqlite3_int64 off)
 {
-	return tg_cv_read(CF(file), buf, amt, off);
+	int rc = tg_cv_inject(CF(file), false, buf, amt, off); /* test-only faults */
+	return rc >= 0 ? rc : tg_cv_read(CF(file), buf, amt, off);
 }
 
 static int cv_write(sqlite3_file *file, const void *buf, int amt, sqlite3_int64 off)
 {
-	return tg_cv_write(CF(file), buf, amt, off);
+	int rc = tg_cv_inject(CF(file), true, buf, amt, off); /* test-only faults */
+	return rc >= 0 ? rc : tg_cv_write(CF(file), buf, amt, off);
 }
 
 static int cv_truncate(sqlite3_file *f, sqlite3_int64 size)

@@ -330,10 +330,6 @@ static int run(tg_store *st, const char *sql, tg_error *err)
 	return rc;
 }
 
-/* Validation runs before the first row is written, so a write fails
- * half-way only on a storage error.  Outside a batch the savepoint undoes
- * it; inside one, the batch is marked failed and its commit rolls back,
- * which spares every write the cost of a savepoint journal. */
 int tg_store_snapshot_begin(tg_store *st, tg_error *err)
 {
 	if (st->depth || st->snapshot)
@@ -351,9 +347,19 @@ void tg_store_snapshot_end(tg_store *st)
 		st->snapshot = false;
 }
 
+/* Validation runs before the first row is written, so a write fails
+ * half-way only on a storage error.  Outside a batch the write is its own
+ * transaction, and it takes the write lock first (BEGIN IMMEDIATE): with
+ * several connections (the web server's pool, a CLI command) a writer
+ * then waits its turn (the busy timeout) instead of failing when another
+ * wrote since it began reading.  Inside a batch, the batch is marked
+ * failed and its commit rolls back, which spares every write the cost of a
+ * savepoint journal. */
 int tg_store_enter(tg_store *st, tg_error *err)
 {
-	return st->depth ? TG_OK : run(st, "SAVEPOINT tg_write", err);
+	if (st->depth)
+		return TG_OK;
+	return run(st, st->snapshot ? "SAVEPOINT tg_write" : "BEGIN IMMEDIATE", err);
 }
 
 int tg_store_leave(tg_store *st, int rc, tg_error *err)
@@ -365,11 +371,20 @@ int tg_store_leave(tg_store *st, int rc, tg_error *err)
 	}
 	if (rc) {
 		st->ledger_stale = true;
-		run(st, "ROLLBACK TO tg_write", NULL);
-		run(st, "RELEASE tg_write", NULL);
+		if (st->snapshot) {
+			run(st, "ROLLBACK TO tg_write", NULL);
+			run(st, "RELEASE tg_write", NULL);
+		} else {
+			run(st, "ROLLBACK", NULL);
+		}
 		return rc;
 	}
-	return run(st, "RELEASE tg_write", err);
+	if (st->snapshot)
+		return run(st, "RELEASE tg_write", err);
+	rc = run(st, "COMMIT", err);
+	if (rc)
+		run(st, "ROLLBACK", NULL);
+	return rc;
 }
 
 /* Position of e among the entities and their child tables. */

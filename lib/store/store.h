@@ -480,4 +480,17 @@ int tg_store_acc_places(tg_store *st, int clearance,
 int tg_store_acc_proceedings(tg_store *st, int clearance,
                              int (*cb)(void *ctx, const json_t *p), void *ctx, tg_error *err);
 
+/* ---- backup (backup.c) ---- */
+
+/* Copies the database of st, as it is at one moment, into a new database
+ * file dest (which must not exist) through SQLite's online backup API;
+ * other connections keep reading and writing meanwhile.  keys must be
+ * those st was opened with (NULL for a --no-encrypt database): dest is
+ * then written through the encrypting VFS under the same database key, so
+ * every page of the copy is sealed.  Nothing of dest is left on error.
+ * Errors: TG_EEXIST, TG_EINVAL (keys missing for an encrypted database),
+ * TG_EINTEGRITY (a page of st fails authentication), TG_EDB, TG_EIO,
+ * TG_ENOMEM. */
+int tg_store_backup(tg_store *st, const char *dest, const tg_keys *keys, tg_error *err);
+
 #endif

@@ -195,7 +195,7 @@ int tg_vocab_load(tg_store *st, tg_error *err)
 	if (!s)
 		return TG_EDB;
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		tg_term t;
+		tg_term t = {0};
 		const char **f[] = {&t.vocab, &t.code, &t.parent, &t.kk, &t.ru, &t.en};
 		for (int i = 0; i < 6; i++)
 			*f[i] = (const char *)sqlite3_column_text(s, i);

@@ -1,0 +1,10 @@
+#!/bin/sh
+# kill.sh RUNS [SEED]: SIGKILL tergeu at random moments during an import, a
+# link run, an evidence intake and web writes, then check that nothing
+# acknowledged is lost, nothing is partial, the ledger and evidence verify,
+# and no plaintext reached the database files (THREATS.md T2, issue 9).
+# The driver is kill.py; TERGEU names the binary.
+set -eu
+: "${TERGEU:?TERGEU must point to the tergeu binary}"
+[ $# -ge 1 ] || { echo "usage: kill.sh RUNS [SEED]" >&2; exit 2; }
+exec python3 "$(dirname "$0")/kill.py" "$@"
