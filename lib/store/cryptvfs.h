@@ -50,6 +50,10 @@ enum tg_cryptvfs_fault_kind {
 	TG_CRYPTVFS_AUTH,       /* a page failed authentication (read refused) */
 	TG_CRYPTVFS_TORN_FRAME, /* a WAL frame failed authentication during
 	                           recovery: the log was taken to end there */
+	TG_CRYPTVFS_TORN_HEADER, /* page 1 failed authentication when SQLite
+	                            read the file header at open: only its
+	                            plaintext fields were given, and the page
+	                            itself is read from the log or refused */
 	TG_CRYPTVFS_NO_RESERVE, /* page 1 written without 40 reserved bytes */
 	TG_CRYPTVFS_LAYOUT,     /* a read or write of a shape SQLite never uses */
 	TG_CRYPTVFS_NO_PSOW,    /* the file system lacks powersafe overwrite */

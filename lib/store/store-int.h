@@ -24,6 +24,7 @@ struct tg_store {
 	bool snapshot; /* a read transaction of tg_store_snapshot_begin is open */
 	bool ledger_synced; /* the ledger frontier was checked in the open batch */
 	bool failed; /* a write in the open batch failed after writing rows */
+	char fail_msg[512]; /* why the first one failed */
 	struct stmt_slot *stmts;
 	size_t nstmts, capstmts;
 	struct term_slot *terms;

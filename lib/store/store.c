@@ -290,13 +290,19 @@ int tg_store_commit(tg_store *st, tg_error *err)
 		return TG_OK;
 	if (--st->depth > 0)
 		return TG_OK;
-	if (!st->failed && tg_search_flush(st, err))
+	if (!st->failed && tg_search_flush(st, err)) {
 		st->failed = true;
+		snprintf(st->fail_msg, sizeof st->fail_msg, "%s", err ? err->msg : "");
+	}
 	if (st->failed) {
 		st->failed = false;
 		st->ledger_stale = true;
 		tg_search_discard(st);
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		if (*st->fail_msg)
+			return tg_error_set(err, TG_EDB, NULL,
+			                    _("a write in this batch failed (%s); nothing was saved"),
+			                    st->fail_msg);
 		return tg_error_set(err, TG_EDB, NULL,
 		                    _("a write in this batch failed; nothing was saved"));
 	}
@@ -365,6 +371,8 @@ int tg_store_enter(tg_store *st, tg_error *err)
 int tg_store_leave(tg_store *st, int rc, tg_error *err)
 {
 	if (st->depth) {
+		if (rc && !st->failed)
+			snprintf(st->fail_msg, sizeof st->fail_msg, "%s", err ? err->msg : "");
 		if (rc)
 			st->failed = true;
 		return rc;

@@ -176,8 +176,14 @@ int tg_vocab_load(tg_store *st, tg_error *err)
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT value FROM meta WHERE key = 'vocab_hash'", err);
 	if (!s)
 		return TG_EDB;
-	bool current = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) &&
+	int step = sqlite3_step(s);
+	bool current = step == SQLITE_ROW && sqlite3_column_text(s, 0) &&
 	               !strcmp((const char *)sqlite3_column_text(s, 0), hash);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		int rc = tg_store_dberr(st, err);
+		sqlite3_reset(s);
+		return rc;
+	}
 	sqlite3_reset(s);
 	if (!current) {
 		json_error_t jerr;
@@ -194,7 +200,7 @@ int tg_vocab_load(tg_store *st, tg_error *err)
 	                      " ORDER BY builtin DESC, vocab, rowid", err);
 	if (!s)
 		return TG_EDB;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		tg_term t = {0};
 		const char **f[] = {&t.vocab, &t.code, &t.parent, &t.kk, &t.ru, &t.en};
 		for (int i = 0; i < 6; i++)
@@ -202,8 +208,10 @@ int tg_vocab_load(tg_store *st, tg_error *err)
 		t.builtin = sqlite3_column_int(s, 6);
 		remember(st, &t);
 	}
+	/* A read error must not leave a vocabulary that looks complete. */
+	int rc = step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
-	return TG_OK;
+	return rc;
 }
 
 bool tg_term_exists(tg_store *st, const char *vocab, const char *code)

@@ -30,7 +30,6 @@ from crashlib import CheckFailed, Store, write_canary_list  # noqa: E402
 
 CANARY = "Zqxfaultcanary%d" % os.getpid()
 KINDS = ("enospc", "ewrite", "short", "eio", "enospc+")
-PAGE1_AUTH = "page 1 of the database file failed authentication"
 # Known bugs (see the report of issue 9) are printed as XFAIL and pass,
 # unless CRASH_STRICT=1.
 STRICT = os.environ.get("CRASH_STRICT") == "1"
@@ -150,11 +149,6 @@ def run_point(tmp, base, op, kind, n, stats):
     for args, rep in st.sanitizer_reports:
         fails.append("sanitizer report from 'tergeu %s': %s" % (" ".join(args), rep[:2000]))
     st.remove()
-    # Known: a torn write of page 1 of the main file (at the checkpoint)
-    # makes the database unopenable, though the WAL holds the page whole.
-    if fails and kind == "short" and all(PAGE1_AUTH in f for f in fails):
-        known.append("torn-page-1")
-        fails = []
     return fails, known
 
 

@@ -336,7 +336,12 @@ static void test_tampered_page_is_reported(void **state)
 	/* The plaintext header bytes of page 1 are authenticated too. */
 	flip_byte(2L * TG_CRYPTVFS_PAGE_SIZE + 1000);
 	flip_byte(21);
-	assert_int_equal(open_db(&db, true, key), SQLITE_IOERR_AUTH);
+	rc = open_db(&db, true, key);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "SELECT count(*) FROM t", NULL, NULL, NULL) == SQLITE_OK
+		             ? SQLITE_OK
+		             : sqlite3_extended_errcode(db);
+	assert_int_equal(rc, SQLITE_IOERR_AUTH);
 	sqlite3_close(db);
 }
 
@@ -441,6 +446,73 @@ static void test_torn_wal_frame_ends_the_log(void **state)
 	assert_true(tg_cryptvfs_last_fault(db_path, &ft));
 	assert_int_equal(ft.kind, TG_CRYPTVFS_TORN_FRAME);
 	assert_int_equal(ft.role, TG_CRYPTVFS_WAL);
+	sqlite3_close(db);
+}
+
+/* A crash while a checkpoint writes page 1 leaves its second half old:
+ * page 1 of the file fails authentication while the log still holds it
+ * whole.  The database must open from the log, and the next checkpoint
+ * repairs the file.  Without the log, the damaged page is refused. */
+static void test_torn_page_1_is_read_from_the_log(void **state)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sqlite3 *db;
+		if (open_db(&db, true, key) != SQLITE_OK ||
+		    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;",
+		                 NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK || insert_rows(db, 50) ||
+		    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) !=
+		            SQLITE_OK ||
+		    insert_rows(db, 150))
+			_exit(1);
+		_exit(0); /* without closing: page 1 (grown) is in the log only */
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+
+	/* The torn write: the first half of a new page 1, the rest old. */
+	int fd = open(db_path, O_RDWR);
+	assert_true(fd >= 0);
+	uint8_t half[TG_CRYPTVFS_PAGE_SIZE / 2];
+	randombytes_buf(half, sizeof half);
+	assert_int_equal(pwrite(fd, half, sizeof half, TG_CRYPTVFS_PAGE_SIZE / 2),
+	                 (ssize_t)sizeof half);
+	close(fd);
+
+	sqlite3 *db;
+	assert_int_equal(open_db(&db, true, key), SQLITE_OK);
+	assert_int_equal(one_int(db, "SELECT count(*) FROM t"), 200);
+	assert_integrity_ok(db);
+	tg_cryptvfs_fault ft;
+	assert_true(tg_cryptvfs_last_fault(db_path, &ft));
+	assert_int_equal(ft.kind, TG_CRYPTVFS_TORN_HEADER);
+	assert_int_equal(ft.pgno, 1);
+	sqlite3_close(db); /* the checkpoint at close rewrites page 1 */
+
+	char wal[128];
+	snprintf(wal, sizeof wal, "%s-wal", db_path);
+	assert_int_not_equal(access(wal, F_OK), 0);
+	tg_cryptvfs_forget_key(db_path);
+	assert_int_equal(open_db(&db, true, key), SQLITE_OK);
+	assert_int_equal(one_int(db, "SELECT count(*) FROM t"), 200);
+	assert_integrity_ok(db);
+	assert_false(tg_cryptvfs_last_fault(db_path, &ft));
+	sqlite3_close(db);
+
+	/* With no log to read it from, a damaged page 1 is refused. */
+	flip_byte(TG_CRYPTVFS_PAGE_SIZE - 100);
+	tg_cryptvfs_forget_key(db_path);
+	int rc = open_db(&db, true, key);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "SELECT count(*) FROM t", NULL, NULL, NULL) == SQLITE_OK
+		             ? SQLITE_OK
+		             : sqlite3_extended_errcode(db);
+	assert_int_equal(rc, SQLITE_IOERR_AUTH);
+	assert_true(tg_cryptvfs_last_fault(db_path, &ft));
+	assert_int_equal(ft.kind, TG_CRYPTVFS_AUTH);
+	assert_int_equal(ft.pgno, 1);
 	sqlite3_close(db);
 }
 
@@ -579,6 +651,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_powersafe_overwrite_is_refused, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_torn_wal_frame_ends_the_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_page_1_is_read_from_the_log, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_rollback_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_without_vfs_leaves_canary, setup, teardown),
