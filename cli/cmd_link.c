@@ -81,7 +81,11 @@ static int explain(struct cli *c, tg_store *st, const char *x, const char *y)
 	tg_link *lk;
 	if ((rc = tg_link_load(st, &lk, &err)))
 		return cli_fail(&err);
-	json_t *last = tg_linkdb_last_run(st);
+	json_t *last;
+	if ((rc = tg_linkdb_last_run(st, &last, &err))) {
+		tg_link_free(lk);
+		return cli_fail(&err);
+	}
 	if (last)
 		tg_link_set_model(lk, json_object_get(last, "report"));
 	json_decref(last);

@@ -158,7 +158,12 @@ static int login_post(struct web_req *r)
 		return web_error(r, 429, NULL);
 	tg_error err = {0};
 	tg_user u;
-	if (tg_user_check(st, name, pass, &err) || tg_user_get(st, name, &u, &err)) {
+	int rc = tg_user_check(st, name, pass, &err);
+	if (!rc)
+		rc = tg_user_get(st, name, &u, &err);
+	if (rc && rc != TG_EAUTH && rc != TG_ENOTFOUND)
+		return web_error(r, 500, NULL); /* a failed read is not a wrong password */
+	if (rc) {
 		web_login_failed(ss, ukey);
 		web_login_failed(ss, ipkey);
 		return login_form(r, 401, name, _("Wrong user name or password."));

@@ -232,7 +232,9 @@ int web_page_lists(struct web_req *r, const char *rest)
 	tg_strbuf_adds(o, "</tbody></table>");
 	if (!l.shown)
 		tg_strbuf_addf(o, "<p>%s</p>", _("No list has been imported."));
-	json_t *run = tg_linkdb_last_run(st);
+	json_t *run;
+	if (tg_linkdb_last_run(st, &run, &err))
+		run = NULL; /* the section is left out; the lists above still show */
 	json_t *rep = run ? json_object_get(run, "report") : NULL;
 	json_t *report = json_is_string(rep) ? json_loads(json_string_value(rep), 0, NULL)
 	                                     : json_incref(rep);

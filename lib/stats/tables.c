@@ -86,8 +86,11 @@ int tg_stats_capture_by(tg_store *st, const char *by,
                         int (*cb)(void *ctx, const char *stratum, const tg_capture *t), void *ctx,
                         tg_error *err)
 {
-	json_t *last = tg_linkdb_last_run(st);
+	json_t *last;
+	int lrc = tg_linkdb_last_run(st, &last, err);
 	json_decref(last);
+	if (lrc)
+		return lrc;
 	if (!last)
 		return tg_error_set(err, TG_EINVAL, NULL,
 		                    _("no linkage has run: link the lists first (tergeu link)"));

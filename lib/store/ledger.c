@@ -79,10 +79,12 @@ static int get_blob(tg_store *st, const char *sql, int64_t a, int64_t b, int nb,
 	sqlite3_bind_int64(s, 1, a);
 	if (nb > 1)
 		sqlite3_bind_int64(s, 2, b);
-	int found = 0;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32) {
+	int found = 0, step = sqlite3_step(s);
+	if (step == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32) {
 		memcpy(out, sqlite3_column_blob(s, 0), 32);
 		found = 1;
+	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		found = TG_EDB; /* a read error is not a missing hash */
 	}
 	sqlite3_reset(s);
 	return found;
@@ -145,10 +147,14 @@ static int meta_get(tg_store *st, const char *key, tg_strbuf *out)
 	if (!s)
 		return TG_EDB;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	int found = 0;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+	int found = 0, step = sqlite3_step(s);
+	if (step == SQLITE_ROW && sqlite3_column_text(s, 0)) {
 		tg_strbuf_adds(out, (const char *)sqlite3_column_text(s, 0));
 		found = 1;
+	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		/* A read error must not pass for a key never made: one would be
+		 * made over it. */
+		found = TG_EDB;
 	}
 	sqlite3_reset(s);
 	return found;
@@ -226,10 +232,15 @@ static int ensure_keys(tg_store *st, struct tg_ledger_state *l, tg_error *err)
 	if (have == 0) {
 		randombytes_buf(l->mac_key, 32);
 		rc = secret_put(st, "ledger_mac_key", l->mac_key, 32, err);
+	} else if (have == TG_EDB) {
+		rc = tg_store_dberr(st, err);
 	} else if (have < 0) {
 		rc = tg_error_set(err, TG_EINTEGRITY, "ledger", _("the ledger key is damaged"));
 	}
-	if (!rc && meta_get(st, "ledger_origin", &sb) != 1) {
+	int origin = rc ? rc : meta_get(st, "ledger_origin", &sb);
+	if (origin == TG_EDB)
+		rc = tg_store_dberr(st, err);
+	if (!rc && origin != 1) {
 		uint8_t id[8];
 		char hex[17];
 		randombytes_buf(id, sizeof id);
@@ -248,6 +259,8 @@ static int ensure_keys(tg_store *st, struct tg_ledger_state *l, tg_error *err)
 			rc = secret_put(st, "ledger_signing_key", l->sk, TG_NOTE_SECRET_LEN, err);
 	} else if (!rc && have == 1) {
 		rc = tg_note_vkey(l->origin, l->sk + 32, &l->vkey, err);
+	} else if (!rc && have == TG_EDB) {
+		rc = tg_store_dberr(st, err);
 	} else if (!rc) {
 		rc = tg_error_set(err, TG_EINTEGRITY, "ledger", _("the ledger key is damaged"));
 	}
@@ -263,11 +276,14 @@ static int64_t leaf_count(tg_store *st)
 	if (!s)
 		return -1;
 	int64_t n = 0;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
 		n = sqlite3_column_int64(s, 0) + 1;
 		if (st->ledger && sqlite3_column_text(s, 1))
 			snprintf(st->ledger->last_at, TG_TIME_LEN, "%s",
 			         (const char *)sqlite3_column_text(s, 1));
+	} else if (step != SQLITE_DONE) {
+		n = -1;
 	}
 	sqlite3_reset(s);
 	return n;
@@ -307,14 +323,16 @@ static int backfill(tg_store *st, tg_error *err)
 	                               " WHERE seq > coalesce((SELECT max(seq) FROM tlog_leaf), 0)"
 	                               " ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
 		return tg_store_dberr(st, err);
-	int rc = TG_OK;
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+	int rc = TG_OK, step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *c[7];
 		for (int i = 0; i < 7; i++)
 			c[i] = (const char *)sqlite3_column_text(s, i + 1);
 		rc = tg_ledger_append(st, sqlite3_column_int64(s, 0), c[0], c[1], c[2], c[3], c[4],
 		                      c[5], c[6], err);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -474,10 +492,15 @@ int tg_ledger_prove(tg_store *st, const char *uid, json_t **out, tg_error *err)
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
 	uint64_t idx = 0;
 	uint8_t leaf[32];
-	bool found = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 1) == 32;
+	int step = sqlite3_step(s);
+	bool found = step == SQLITE_ROW && sqlite3_column_bytes(s, 1) == 32;
 	if (found) {
 		idx = (uint64_t)sqlite3_column_int64(s, 0);
 		memcpy(leaf, sqlite3_column_blob(s, 1), 32);
+	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = tg_store_dberr(st, err);
+		sqlite3_reset(s);
+		return rc;
 	}
 	sqlite3_reset(s);
 	if (!found)
@@ -530,8 +553,8 @@ static int recompute(tg_store *st, struct hashes *x, json_t *regressions, tg_err
 	        " FROM tlog_leaf l LEFT JOIN change c ON c.seq = l.seq ORDER BY l.idx", -1, &s,
 	        NULL) != SQLITE_OK)
 		return tg_store_dberr(st, err);
-	int rc = TG_OK;
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+	int rc = TG_OK, step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t idx = sqlite3_column_int64(s, 0), seq = sqlite3_column_int64(s, 1);
 		const char *uid = (const char *)sqlite3_column_text(s, 8);
 		if ((uint64_t)idx != x->n || seq != idx + 1) {
@@ -557,14 +580,22 @@ static int recompute(tg_store *st, struct hashes *x, json_t *regressions, tg_err
 			                                             "at", c[1]));
 		x->n++;
 	}
+	/* A read error ends the walk as an error, never as a shorter log. */
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
 	sqlite3_finalize(s);
 	if (!rc && sqlite3_prepare_v2(st->db, "SELECT c.seq, c.uid FROM change c LEFT JOIN tlog_leaf l"
 	                                      " ON l.idx = c.seq - 1 WHERE l.idx IS NULL LIMIT 1",
-	                                      -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
+	                                      -1, &s, NULL) != SQLITE_OK)
+		return tg_store_dberr(st, err);
+	if (!rc) {
+		step = sqlite3_step(s);
+		if (step == SQLITE_ROW)
 			rc = bad_entry(err, sqlite3_column_int64(s, 0),
 			               (const char *)sqlite3_column_text(s, 1),
 			               _("the change entry has no ledger leaf"));
+		else if (step != SQLITE_DONE)
+			rc = tg_store_dberr(st, err);
 		sqlite3_finalize(s);
 	}
 	return rc;
@@ -640,12 +671,15 @@ int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *
 	if (!rc && sqlite3_prepare_v2(st->db, "SELECT size, note FROM tlog_checkpoint ORDER BY size",
 	                              -1, &s, NULL) != SQLITE_OK)
 		rc = tg_store_dberr(st, err);
-	while (!rc && s && sqlite3_step(s) == SQLITE_ROW) {
+	step = SQLITE_DONE;
+	while (!rc && s && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		char where[64];
 		snprintf(where, sizeof where, "checkpoint %lld", (long long)sqlite3_column_int64(s, 0));
 		rc = check_note(st, &x, (const char *)sqlite3_column_text(s, 1), where, err);
 		checked++;
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
 	sqlite3_finalize(s);
 	if (!rc && note) {
 		rc = check_note(st, &x, note, _("the given checkpoint"), err);

@@ -17,8 +17,8 @@ static int decision_json(tg_store *st, const char *uid, char **out, tg_error *er
 	if (!s)
 		return TG_EDB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-	int rc = TG_OK;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int rc = TG_OK, step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
 		json_t *doc = json_pack("{s:s, s:I, s:I, s:s}", "id", uid,
 			"a", (json_int_t)sqlite3_column_int64(s, 0),
 			"b", (json_int_t)sqlite3_column_int64(s, 1),
@@ -34,6 +34,8 @@ static int decision_json(tg_store *st, const char *uid, char **out, tg_error *er
 		}
 		*out = tg_model_canonical(doc);
 		json_decref(doc);
+	} else if (step != SQLITE_DONE) {
+		rc = tg_store_dberr(st, err);
 	} else {
 		rc = tg_error_set(err, TG_ENOTFOUND, "id", _("no linkage decision %s"), uid);
 	}
@@ -57,15 +59,16 @@ static int write_decision(tg_store *st, sqlite3_stmt *s, const char *uid, const 
 	return tg_store_leave(st, rc, err);
 }
 
-static bool raw_exists(tg_store *st, long long id)
+/* 1 if raw record id exists, 0 if not, -1 on a read error. */
+static int raw_exists(tg_store *st, long long id)
 {
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM raw_record WHERE id = ?", NULL);
 	if (!s)
-		return false;
+		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	bool found = sqlite3_step(s) == SQLITE_ROW;
+	int step = sqlite3_step(s);
 	sqlite3_reset(s);
-	return found;
+	return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
 }
 
 static int live_decision(tg_store *st, long long a, long long b)
@@ -77,9 +80,9 @@ static int live_decision(tg_store *st, long long a, long long b)
 		return -1;
 	sqlite3_bind_int64(s, 1, a);
 	sqlite3_bind_int64(s, 2, b);
-	int found = sqlite3_step(s) == SQLITE_ROW;
+	int step = sqlite3_step(s);
 	sqlite3_reset(s);
-	return found;
+	return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
 }
 
 int tg_linkdb_decide(tg_store *st, long long a, long long b, bool link, const char *note,
@@ -87,11 +90,18 @@ int tg_linkdb_decide(tg_store *st, long long a, long long b, bool link, const ch
 {
 	if (a == b)
 		return tg_error_set(err, TG_EINVAL, "b", _("a record cannot be decided against itself"));
-	for (int i = 0; i < 2; i++)
-		if (!raw_exists(st, i ? b : a))
+	for (int i = 0; i < 2; i++) {
+		int e = raw_exists(st, i ? b : a);
+		if (e < 0)
+			return tg_store_dberr(st, err);
+		if (!e)
 			return tg_error_set(err, TG_EREF, i ? "b" : "a", _("no raw record %lld"),
 			                    i ? b : a);
-	if (live_decision(st, a, b) > 0)
+	}
+	int live = live_decision(st, a, b);
+	if (live < 0)
+		return tg_store_dberr(st, err);
+	if (live > 0)
 		return tg_error_set(err, TG_EEXIST, NULL,
 		                    _("records %lld and %lld already have a decision; undo it first"),
 		                    a, b);
@@ -294,24 +304,27 @@ int tg_linkdb_save(tg_store *st, const tg_linkdb_run *run, char uid_out[TG_UUID_
 	return rc;
 }
 
-json_t *tg_linkdb_last_run(tg_store *st)
+int tg_linkdb_last_run(tg_store *st, json_t **out, tg_error *err)
 {
+	*out = NULL;
 	sqlite3_stmt *s = tg_store_stmt(st,
 		"SELECT uid, at, actor, params, report, clusters_sha256 FROM link_run"
-		" ORDER BY at DESC, uid DESC LIMIT 1", NULL);
+		" ORDER BY at DESC, uid DESC LIMIT 1", err);
 	if (!s)
-		return NULL;
-	json_t *out = NULL;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}",
+		return TG_EDB;
+	int step = sqlite3_step(s), rc = TG_OK;
+	if (step == SQLITE_ROW)
+		*out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s}",
 			"id", (const char *)sqlite3_column_text(s, 0),
 			"at", (const char *)sqlite3_column_text(s, 1),
 			"actor", (const char *)sqlite3_column_text(s, 2),
 			"params", json_loads((const char *)sqlite3_column_text(s, 3), 0, NULL),
 			"report", json_loads((const char *)sqlite3_column_text(s, 4), 0, NULL),
 			"clusters_sha256", (const char *)sqlite3_column_text(s, 5));
+	else if (step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
 	sqlite3_reset(s);
-	return out;
+	return rc;
 }
 
 int tg_linkdb_review(tg_store *st, int (*cb)(void *ctx, const tg_review_item *it), void *ctx,
@@ -365,8 +378,8 @@ int tg_linkdb_person_of(tg_store *st, long long raw, char out[TG_UUID_LEN])
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, raw);
-	int found = sqlite3_step(s) == SQLITE_ROW;
-	if (found)
+	int step = sqlite3_step(s), found = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+	if (found > 0)
 		snprintf(out, TG_UUID_LEN, "%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
 	return found;
@@ -468,10 +481,13 @@ int tg_store_victim_counts(tg_store *st, const char *const *dims, int ndims, boo
                                      const char *lists),
                            void *ctx, tg_error *err)
 {
-	json_t *last = tg_linkdb_last_run(st);
+	json_t *last;
+	int lrc = tg_linkdb_last_run(st, &last, err);
 	bool persons = last != NULL;
 	json_decref(last);
 	*linked = persons;
+	if (lrc)
+		return lrc;
 	if (ndims < 0 || ndims > 6)
 		return tg_error_set(err, TG_EINVAL, "by", _("--by: at most 6 dimensions"));
 	tg_strbuf sql = TG_STRBUF_INIT;

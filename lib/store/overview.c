@@ -32,6 +32,8 @@ int tg_store_counts(tg_store *st, int clearance, json_t **out, tg_error *err)
 		}
 		if (sqlite3_step(s) == SQLITE_ROW)
 			json_object_set_new(records, all[i]->name, json_integer(sqlite3_column_int64(s, 0)));
+		else
+			rc = tg_store_dberr(st, err); /* a count always has its row */
 		sqlite3_finalize(s);
 	}
 	if (!rc) {
@@ -42,9 +44,12 @@ int tg_store_counts(tg_store *st, int clearance, json_t **out, tg_error *err)
 		if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK) {
 			rc = tg_store_dberr(st, err);
 		} else {
-			while (sqlite3_step(s) == SQLITE_ROW)
+			int step;
+			while ((step = sqlite3_step(s)) == SQLITE_ROW)
 				json_object_set_new(acts, (const char *)sqlite3_column_text(s, 0),
 				                    json_integer(sqlite3_column_int64(s, 1)));
+			if (step != SQLITE_DONE)
+				rc = tg_store_dberr(st, err);
 			sqlite3_finalize(s);
 		}
 	}
@@ -89,9 +94,12 @@ int tg_store_proceeding_stages(tg_store *st, int clearance,
 	if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK)
 		rc = tg_store_dberr(st, err);
 	tg_strbuf_release(&sql);
-	while (!rc && sqlite3_step(s) == SQLITE_ROW)
+	int step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
 		rc = cb(ctx, (const char *)sqlite3_column_text(s, 0),
 		        (const char *)sqlite3_column_text(s, 1), sqlite3_column_int64(s, 2));
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
 	if (s)
 		sqlite3_finalize(s);
 	return rc;

@@ -153,15 +153,16 @@ struct word {
 	int nnear;
 };
 
-static bool key_known(tg_store *st, const char *key)
+/* 1 if key is indexed, 0 if not, -1 on a read error. */
+static int key_known(tg_store *st, const char *key)
 {
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM search_key WHERE key = ?", NULL);
 	if (!s)
-		return false;
+		return -1;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	bool found = sqlite3_step(s) == SQLITE_ROW;
+	int step = sqlite3_step(s);
 	sqlite3_reset(s);
-	return found;
+	return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
 }
 
 void tg_store_note_key_chars(tg_store *st, const char *key)
@@ -211,7 +212,8 @@ static bool is_exact_key(const struct word *w, const char *k)
 
 static void try_near(tg_store *st, struct word *w, const char *cand)
 {
-	if (w->nnear < TG_NAMEKEY_ALTS * 4 && *cand && !is_exact_key(w, cand) && key_known(st, cand))
+	if (w->nnear < TG_NAMEKEY_ALTS * 4 && *cand && !is_exact_key(w, cand) &&
+	    key_known(st, cand) > 0)
 		snprintf(w->near[w->nnear++], TG_NAMEKEY_LEN, "%s", cand);
 }
 
@@ -227,7 +229,7 @@ static void find_near(tg_store *st, struct word *w, bool all)
 	if (!w->nkeys || len < 4)
 		return;
 	for (int i = 0; i < w->nkeys && !all; i++)
-		if (key_known(st, w->keys[i]))
+		if (key_known(st, w->keys[i]) > 0)
 			return;
 	w->near = calloc(TG_NAMEKEY_ALTS * 4, TG_NAMEKEY_LEN);
 	if (!w->near)

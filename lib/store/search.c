@@ -224,13 +224,17 @@ static int unindex(tg_store *st, sqlite3_int64 id, tg_error *err)
 	return step(st, s, err);
 }
 
+/* The search_doc row of uid, 0 if none, -1 on a read error. */
 static sqlite3_int64 existing_row(tg_store *st, const char *uid)
 {
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT id FROM search_doc WHERE uid = ?", NULL);
 	if (!s)
-		return 0;
+		return -1;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-	sqlite3_int64 id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int step = sqlite3_step(s);
+	sqlite3_int64 id = step == SQLITE_ROW ? sqlite3_column_int64(s, 0)
+	                   : step == SQLITE_DONE ? 0
+	                                         : -1;
 	sqlite3_reset(s);
 	return id;
 }
@@ -312,6 +316,8 @@ int tg_search_index(tg_store *st, const tg_entity *e, const json_t *doc, bool fr
 	const char *uid = json_string_value(json_object_get(doc, "id"));
 	int rc = fresh ? TG_OK : tg_search_flush(st, err);
 	sqlite3_int64 old = fresh || rc ? 0 : existing_row(st, uid);
+	if (old < 0)
+		return tg_store_dberr(st, err);
 	if (!rc && old)
 		rc = unindex(st, old, err);
 	if (rc)
@@ -347,6 +353,8 @@ static int rebuild(tg_store *st, tg_progress_fn progress, void *ctx, tg_error *e
 	                   SQLITE_OK) {
 		if (sqlite3_step(count) == SQLITE_ROW)
 			total = (uint64_t)sqlite3_column_int64(count, 0);
+		else
+			rc = tg_store_dberr(st, err);
 		sqlite3_finalize(count);
 	}
 	int n;
@@ -360,7 +368,8 @@ static int rebuild(tg_store *st, tg_progress_fn progress, void *ctx, tg_error *e
 		if (sqlite3_prepare_v2(st->db, tg_strbuf_str(&sql), -1, &s, NULL) != SQLITE_OK)
 			rc = tg_store_dberr(st, err);
 		tg_strbuf_release(&sql);
-		while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+		int step = SQLITE_DONE;
+		while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 			json_t *doc;
 			rc = tg_store_read(st, all[i], (const char *)sqlite3_column_text(s, 0), &doc, err);
 			if (!rc) {
@@ -370,6 +379,9 @@ static int rebuild(tg_store *st, tg_progress_fn progress, void *ctx, tg_error *e
 			if (progress && ++done % 4096 == 0)
 				progress(ctx, "index", done, total);
 		}
+		/* A read error must not leave a partial index marked whole. */
+		if (!rc && step != SQLITE_DONE)
+			rc = tg_store_dberr(st, err);
 		if (!rc || s)
 			sqlite3_finalize(s);
 	}
@@ -397,7 +409,8 @@ int tg_search_rebuild_if_marked(tg_store *st, tg_error *err)
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM meta WHERE key = 'rebuild_search'", err);
 	if (!s)
 		return TG_EDB;
-	bool marked = sqlite3_step(s) == SQLITE_ROW;
+	int step = sqlite3_step(s);
+	int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
-	return marked ? tg_search_rebuild(st, NULL, NULL, err) : TG_OK;
+	return !rc && step == SQLITE_ROW ? tg_search_rebuild(st, NULL, NULL, err) : rc;
 }

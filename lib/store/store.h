@@ -301,9 +301,10 @@ typedef struct tg_linkdb_run {
 } tg_linkdb_run;
 int tg_linkdb_save(tg_store *st, const tg_linkdb_run *run, char uid_out[TG_UUID_LEN],
                    tg_error *err);
-/* The last run: {"id", "at", "actor", "params", "report", "clusters_sha256"},
- * or NULL if there has been none. New reference. */
-json_t *tg_linkdb_last_run(tg_store *st);
+/* The last run: *out = {"id", "at", "actor", "params", "report",
+ * "clusters_sha256"} (a new reference), or NULL if there has been none.
+ * Errors: TG_EDB (a read error is not "no run"). */
+int tg_linkdb_last_run(tg_store *st, json_t **out, tg_error *err);
 
 /* Every raw record with the person it belongs to (NULL if it came in
  * after the last run): its list's title, its id in the list (its row when

@@ -79,11 +79,20 @@ int tg_token_check(tg_store *st, const char *token, tg_user *user, tg_error *err
 		return TG_EDB;
 	sqlite3_bind_blob(s, 1, hash, HASH_LEN, SQLITE_STATIC);
 	char name[72] = "";
-	if (sqlite3_step(s) == SQLITE_ROW)
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
 		snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(s, 0));
+	int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
-	if (*name && !tg_user_get(st, name, user, err) && !user->disabled)
-		return 0;
+	if (rc) /* a failed read is not a wrong token */
+		return rc;
+	if (*name) {
+		rc = tg_user_get(st, name, user, err);
+		if (!rc && !user->disabled)
+			return 0;
+		if (rc && rc != TG_ENOTFOUND)
+			return rc;
+	}
 	return tg_error_set(err, TG_EAUTH, "token", _("the token is not valid"));
 }
 
@@ -178,10 +187,12 @@ int tg_user_totp_get(tg_store *st, const char *name, char *out, size_t outlen)
 	if (!s)
 		return -1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	int rc = 0;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+	int rc = 0, step = sqlite3_step(s);
+	if (step == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
 		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
 		rc = 1;
+	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = -1;
 	}
 	sqlite3_reset(s);
 	return rc;

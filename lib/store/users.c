@@ -241,8 +241,9 @@ int tg_user_get(tg_store *st, const char *name, tg_user *out, tg_error *err)
 	if (!s)
 		return TG_EDB;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	int rc = not_found(name, err);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step = sqlite3_step(s);
+	int rc = step == SQLITE_DONE ? not_found(name, err) : tg_store_dberr(st, err);
+	if (step == SQLITE_ROW) {
 		static _Thread_local char buf[6][72];
 		for (int i = 0; i < 6; i++) {
 			const char *v = (const char *)sqlite3_column_text(s, i);
@@ -266,9 +267,15 @@ int tg_user_check(tg_store *st, const char *name, const char *password, tg_error
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	char hash[crypto_pwhash_STRBYTES] = "";
 	bool enabled = false;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
 		snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(s, 0));
 		enabled = sqlite3_column_type(s, 1) == SQLITE_NULL;
+	} else if (step != SQLITE_DONE) {
+		/* A failed read is not a wrong password. */
+		int rc = tg_store_dberr(st, err);
+		sqlite3_reset(s);
+		return rc;
 	}
 	sqlite3_reset(s);
 	/* One answer for a wrong name, a wrong password and a disabled
