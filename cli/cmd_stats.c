@@ -142,7 +142,7 @@ CLI_CMD(stats)
 		const char *v = _("victims");
 		printf("%*s  %s\n", cli_width(v, 10), v, records ? _("sources") : _("lists"));
 	}
-	rc = records ? tg_store_act_victim_counts(st, dims, n, clearance, row, &t, &err)
+	rc = records ? tg_store_act_victim_counts(st, dims, n, clearance, c->lang, row, &t, &err)
 	             : tg_store_victim_counts(st, dims, n, &linked, row, &t, &err);
 	tg_store_close(st);
 	free(copy);

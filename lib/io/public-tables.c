@@ -133,7 +133,8 @@ static int load(tg_store *st, const char *const *dims, int ndims, int place_dim,
                 const json_t *places, struct rows *t, tg_error *err)
 {
 	*t = (struct rows){.ndims = ndims, .place_dim = place_dim, .places = places};
-	int rc = tg_store_act_victim_counts(st, dims, ndims, TG_CLEAR_PUBLIC, add_row, t, err);
+	int rc = tg_store_act_victim_counts(st, dims, ndims, TG_CLEAR_PUBLIC, NULL, add_row, t,
+	                                    err);
 	if (rc == TG_ENOMEM)
 		return tg_error_set(err, rc, NULL, "%s", tg_strerror(rc));
 	if (!rc)

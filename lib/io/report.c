@@ -136,9 +136,7 @@ static int victim_row(void *ctx, const char *const *values, long long n, const c
 	struct victims *v = ctx;
 	const char *label = values[0] ? values[0] : _("unknown");
 	char *date = NULL;
-	if (values[0] && !strcmp(v->dim, "region"))
-		label = tg_link_place_label(values[0], v->rp->h.lang);
-	else if (values[0] && !strcmp(v->dim, "act_type"))
+	if (values[0] && !strcmp(v->dim, "act_type"))
 		label = tg_term_label(v->rp->h.st, "act_type", values[0], v->rp->h.lang);
 	else if (values[0] && !strcmp(v->dim, "period"))
 		label = date = tg_text_format_date(values[0], v->rp->h.lang);
@@ -152,7 +150,8 @@ static int victims_by(struct report *rp, const char *dim, const char *key, const
 {
 	struct victims v = {rp, dim, {0}};
 	const char *dims[1] = {dim};
-	int rc = tg_store_act_victim_counts(rp->h.st, dims, 1, rp->clearance, victim_row, &v, err);
+	int rc = tg_store_act_victim_counts(rp->h.st, dims, 1, rp->clearance, rp->h.lang,
+	                                    victim_row, &v, err);
 	if (!rc)
 		section(rp, key, title, _("victims"), &v.t);
 	table_free(&v.t);

@@ -537,8 +537,9 @@ int tg_store_victim_counts(tg_store *st, const char *const *dims, int ndims, boo
 }
 
 /* The SQL of a dimension over acts (a), their events (e), victims (v),
- * places (pl) and the places above them (up). */
-static const char *act_dimension_sql(const char *dim)
+ * places (pl) and the places above them (up); place names in lang (kk,
+ * ru or en) where the place has one, else its own name. */
+static const char *act_dimension_sql(const char *dim, const char *lang)
 {
 	static const struct {
 		const char *name, *sql;
@@ -546,22 +547,32 @@ static const char *act_dimension_sql(const char *dim)
 		{"act_type", "a.type"},
 		{"place", "pl.name"},
 		{"region", "coalesce(up.name, pl.name)"},
+		{"place:kk", "coalesce(pl.name_kk, pl.name)"},
+		{"region:kk", "coalesce(up.name_kk, up.name, pl.name_kk, pl.name)"},
+		{"place:ru", "coalesce(pl.name_ru, pl.name)"},
+		{"region:ru", "coalesce(up.name_ru, up.name, pl.name_ru, pl.name)"},
+		{"place:en", "coalesce(pl.name_en, pl.name)"},
+		{"region:en", "coalesce(up.name_en, up.name, pl.name_en, pl.name)"},
 		{"period", "substr(coalesce(a.start, e.start), 1, 7)"},
 		{"sex", "v.sex"},
 		{"age", "CASE WHEN v.birth_date IS NULL OR coalesce(a.start, e.start) IS NULL THEN NULL"
 		        " ELSE CAST(substr(coalesce(a.start, e.start), 1, 4) AS INTEGER)"
 		        " - CAST(substr(v.birth_date, 1, 4) AS INTEGER) END"},
 	};
+	char key[32];
+	bool named = lang && (!strcmp(dim, "place") || !strcmp(dim, "region"));
+	snprintf(key, sizeof key, "%s%s%s", dim, named ? ":" : "", named ? lang : "");
 	for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
-		if (!strcmp(dim, dims[i].name))
+		if (!strcmp(key, dims[i].name))
 			return dims[i].sql;
-	return NULL;
+	return named ? act_dimension_sql(dim, NULL) : NULL;
 }
 
 #define LEVEL(col) \
 	"CASE " col " WHEN 'public' THEN 0 WHEN 'restricted' THEN 1 ELSE 2 END"
 
 int tg_store_act_victim_counts(tg_store *st, const char *const *dims, int ndims, int clearance,
+                               const char *lang,
                                int (*cb)(void *ctx, const char *const *values, long long n,
                                          const char *sources),
                                void *ctx, tg_error *err)
@@ -571,7 +582,7 @@ int tg_store_act_victim_counts(tg_store *st, const char *const *dims, int ndims,
 	tg_strbuf sql = TG_STRBUF_INIT;
 	tg_strbuf_adds(&sql, "SELECT ");
 	for (int d = 0; d < ndims; d++) {
-		const char *col = act_dimension_sql(dims[d]);
+		const char *col = act_dimension_sql(dims[d], lang);
 		if (!col) {
 			tg_strbuf_release(&sql);
 			return tg_error_set(err, TG_EINVAL, "by",

@@ -341,10 +341,13 @@ int tg_store_victim_counts(tg_store *st, const char *const *dims, int ndims, boo
 
 /* Documented victims of acts (the event-based records): distinct victims
  * by dimensions ("act_type", "place", "region", "period", "sex", "age"),
- * counting only acts, victims and sources at or below clearance; cb gets
- * the titles of the sources whose information is about the acts or the
- * victims (a JSON array). EINVAL for an unknown dimension. */
+ * counting only acts, victims and sources at or below clearance; places
+ * are named in lang (kk, ru, en) where they have such a name, or by their
+ * own name when lang is NULL.  cb gets the titles of the sources whose
+ * information is about the acts or the victims (a JSON array). EINVAL for
+ * an unknown dimension. */
 int tg_store_act_victim_counts(tg_store *st, const char *const *dims, int ndims, int clearance,
+                               const char *lang,
                                int (*cb)(void *ctx, const char *const *values, long long n,
                                          const char *sources),
                                void *ctx, tg_error *err);

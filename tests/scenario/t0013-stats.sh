@@ -73,6 +73,14 @@ PY
 checks=$((checks + 1))
 expect_status 0 tg --db "$T/demo.db" --lang kk stats --from records --by sex,age
 expect_in "$T/out" "зардап шеккендер"
+# Places and regions in the reader's language, as linked persons' are.
+expect_status 0 tg --db "$T/demo.db" --lang en stats --from records --by region
+expect_in "$T/out" "Almaty Region"
+expect_not_in "$T/out" "облысы"
+expect_status 0 tg --db "$T/demo.db" --lang ru stats --from records --by region
+expect_in "$T/out" "Алматинская область"
+expect_status 0 tg --db "$T/demo.db" --lang kk stats --from records --by region
+expect_in "$T/out" "Алматы облысы"
 
 expect_status 4 tg stats --by shoe_size
 expect_in "$T/err" "shoe_size"
