@@ -123,6 +123,7 @@ static int read_original(struct pub *x, const json_t *doc, char **data, size_t *
 	if (!want || strcmp(want, got_hex)) {
 		sodium_memzero(*data, *len);
 		free(*data);
+		*data = NULL;
 		return tg_error_set(x->err, TG_EINTEGRITY, "sha256",
 		                    _("evidence %s no longer has its intake hash"),
 		                    json_string_value(json_object_get(doc, "id")));

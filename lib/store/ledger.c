@@ -353,8 +353,10 @@ void tg_ledger_free(tg_store *st)
 int tg_ledger_open(tg_store *st, tg_error *err)
 {
 	struct tg_ledger_state *l = calloc(1, sizeof *l);
-	if (!l || sodium_init() < 0)
+	if (!l || sodium_init() < 0) {
+		free(l);
 		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
+	}
 	st->ledger = l;
 	l->mac_key = sodium_malloc(32);
 	l->sk = sodium_malloc(TG_NOTE_SECRET_LEN);

@@ -47,7 +47,7 @@ void tg_error_clear(tg_error *err)
 		memset(err, 0, sizeof *err);
 }
 
-int tg_error_set(tg_error *err, int code, const char *path, const char *fmt, ...)
+int (tg_error_set)(tg_error *err, int code, const char *path, const char *fmt, ...)
 {
 	if (!err)
 		return code;

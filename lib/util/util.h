@@ -73,6 +73,16 @@ typedef struct tg_error {
  * are kept when the new call leaves them unset. */
 int tg_error_set(tg_error *err, int code, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* The value is code itself, visibly to the static analyzer, which then
+ * knows that `return tg_error_set(err, TG_EINVAL, ...)` returns non-zero.
+ * code must have no side effects (it is a constant or a variable). */
+static inline int tg_error_code_(int code, int set)
+{
+	(void)set;
+	return code;
+}
+#define tg_error_set(err, code, ...) \
+	tg_error_code_((code), tg_error_set((err), (code), __VA_ARGS__))
 void tg_error_clear(tg_error *err);
 /* Short translated message for a code, e.g. "invalid date". */
 const char *tg_strerror(int code);

@@ -315,4 +315,18 @@ Shymkent,total,2
 EOF
 diff "$T/golden.want" "$T/golden.out" || fail "the public CSV differs from the golden one"
 checks=$((checks + 1))
+
+# An original whose intake hash the record no longer has (the record was
+# altered) stops the export with an integrity error, once, and cleanly.
+if command -v sqlite3 >/dev/null 2>&1; then
+	export TERGEU_DB="$T/plain.db"
+	tg init --no-encrypt >/dev/null
+	s2=$(add source '{"type":"testimony","title":"Plain","confidentiality":"public"}')
+	jpeg "$T/plain.jpg" "artist" "comment"
+	tg evidence add "$T/plain.jpg" --source "$s2" --confidentiality public >/dev/null
+	sqlite3 "$TERGEU_DB" "UPDATE evidence SET sha256 = '$(printf '0%.0s' $(seq 64))'"
+	expect_status 5 tg export --public --out "$T/altered"
+	expect_in "$T/err" "no longer has its intake hash"
+	[ ! -e "$T/altered" ] || fail "a failed public export left files"
+fi
 done_ok
