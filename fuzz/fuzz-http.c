@@ -13,7 +13,9 @@
  * viewer's), @GSID, @GCSRF (the visitor's), each padded with '@' to the
  * 43 characters of what it stands for, so that a Content-Length stays
  * right; and @TOKEN, padded to 47, for an API token of the
- * administrator.  So the seeds reach what is behind the sign-in.
+ * administrator.  So the seeds reach what is behind the sign-in.  What
+ * inputs write stays, until renew() makes the server and the database
+ * again.
  *
  * Checked in every response: a status line; the security headers of
  * server.c (all or, on libmicrohttpd's own error answers, none); no 5xx
@@ -60,7 +62,8 @@ struct seat {
 };
 static struct seat seats[] = {
 	{.sid_name = "SID", .csrf_name = "CSRF", .authed = true,
-	 .user = {.name = "admin", .role = WEB_ADMIN, .clearance = TG_CLEAR_CONFIDENTIAL, .totp = true}},
+	 .user = {.name = "admin", .role = WEB_ADMIN, .clearance = TG_CLEAR_CONFIDENTIAL,
+	          .totp = true}},
 	{.sid_name = "VSID", .csrf_name = "VCSRF", .authed = true,
 	 .user = {.name = "viewer", .role = WEB_VIEWER, .clearance = TG_CLEAR_PUBLIC}},
 	{.sid_name = "GSID", .csrf_name = "GCSRF"},
@@ -232,15 +235,16 @@ static void expand(const uint8_t *data, size_t size, tg_strbuf *out)
 		                                   : seats[i / 2].sess.id;
 		size_t n = strlen(mark);
 		assert(strlen(value) == n);
-		for (char *p = out->buf; p && (p = memmem(p, out->len - (size_t)(p - out->buf), mark, n));
-		     p += n)
+		char *end = out->buf + out->len;
+		for (char *p = out->buf; p && (p = memmem(p, (size_t)(end - p), mark, n)); p += n)
 			memcpy(p, value, n);
 	}
 }
 
 static size_t connections(void)
 {
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	const union MHD_DaemonInfo *di =
+		MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 	return di ? di->num_connections : 0;
 }
 
@@ -389,7 +393,8 @@ static void check_answers(const char *p, size_t len, bool truncated)
 		unsigned seen = 0;
 		long long length = -1;
 		bool chunked = false;
-		for (const char *line = memmem(p, (size_t)(eoh + 2 - p), "\r\n", 2) + 2; line < eoh;) {
+		const char *line = (const char *)memmem(p, (size_t)(eoh + 2 - p), "\r\n", 2) + 2;
+		while (line < eoh) {
 			const char *eol = memmem(line, (size_t)(eoh + 2 - line), "\r\n", 2);
 			check_header(line, eol, status, &seen, &length, &chunked);
 			line = eol + 2;

@@ -718,7 +718,8 @@ void web_server_free(struct web_server *s)
  * neither socket nor threads of its own. */
 static struct MHD_Daemon *start_daemon(struct web_server *s, MHD_socket fd, bool no_listen)
 {
-	unsigned flags = no_listen ? MHD_USE_NO_LISTEN_SOCKET : MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+	unsigned flags = no_listen ? MHD_USE_NO_LISTEN_SOCKET
+	                           : MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
 	if (s->tls)
 		flags |= MHD_USE_TLS;
 	if (!no_listen && s->addr.ss_family == AF_INET6)
