@@ -32,7 +32,11 @@ enum { HOSTS_MAX = 16, POOL_MAX = 16 };
 struct web_server {
 	const tg_web_opts *o;
 	struct MHD_Daemon *d;
+	struct sockaddr_storage addr; /* o->listen */
+	char host[128];
+	int port;
 	bool tls;
+	char *cert, *key; /* PEM text */
 	char hosts[HOSTS_MAX][160];
 	int nhosts;
 	char origin[HOSTS_MAX][200]; /* scheme://host of every allowed host */
@@ -640,36 +644,115 @@ static int read_pem(const char *path, const char *opt, char **out, tg_error *err
 	return 0;
 }
 
-static struct MHD_Daemon *start_daemon(struct web_server *s, const struct sockaddr_storage *ss,
-                                       int port, const char *cert, const char *key,
-                                       MHD_socket fd)
+int web_server_new(const tg_web_opts *o, tg_keys *keys, struct web_server **out, tg_error *err)
 {
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+	*out = NULL;
+	socklen_t addrlen;
+	char host[128];
+	int port = 0;
+	struct sockaddr_storage ss;
+	int rc = parse_listen(o->listen, &ss, &addrlen, host, sizeof host, &port, err);
+	if (!rc && !o->tls_cert != !o->tls_key)
+		rc = tg_error_set(err, TG_EINVAL, o->tls_cert ? "--tls-key" : "--tls-cert",
+		                  _("give both --tls-cert and --tls-key"));
+	if (!rc && !o->tls_cert && !loopback(&ss))
+		rc = tg_error_set(err, TG_EINVAL, "--listen",
+		                  _("plain HTTP is served only on a loopback address: give"
+		                    " --tls-cert and --tls-key to listen on %s"), host);
+	if (rc) {
+		tg_keys_free(keys);
+		return rc;
+	}
+	struct web_server *s = calloc(1, sizeof *s);
+	if (!s)
+		abort();
+	s->o = o;
+	s->addr = ss;
+	snprintf(s->host, sizeof s->host, "%s", host);
+	s->port = port;
+	s->tls = o->tls_cert != NULL;
+	s->keys = keys;
+	s->encrypted = keys != NULL;
+	pthread_mutex_init(&s->mu, NULL);
+	s->sessions = web_sessions_new(o->session_idle, o->session_max);
+	s->last_request = tg_now_ms();
+	add_host(s, host, port);
+	if (loopback(&ss)) {
+		add_host(s, "localhost", port);
+		add_host(s, ss.ss_family == AF_INET ? "::1" : "127.0.0.1", port);
+	}
+	char hosts[512];
+	snprintf(hosts, sizeof hosts, "%s", o->hosts ? o->hosts : "");
+	for (char *save = NULL, *h = strtok_r(hosts, ",", &save); h; h = strtok_r(NULL, ",", &save))
+		add_host(s, h, port);
+	if (s->tls && (read_pem(o->tls_cert, "--tls-cert", &s->cert, err) ||
+	               read_pem(o->tls_key, "--tls-key", &s->key, err))) {
+		rc = err->code;
+		web_server_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void web_server_free(struct web_server *s)
+{
+	if (!s)
+		return;
+	if (s->cert)
+		sodium_memzero(s->cert, strlen(s->cert));
+	if (s->key)
+		sodium_memzero(s->key, strlen(s->key));
+	free(s->cert);
+	free(s->key);
+	for (int i = 0; i < s->npool; i++)
+		tg_store_close(s->pool[i]);
+	tg_keys_free(s->keys);
+	web_sessions_free(s->sessions);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+/* The daemon: listening on s->addr, or on fd when valid (the socket of the
+ * daemon before), with a pool of worker threads; or, with no_listen, with
+ * neither socket nor threads of its own. */
+static struct MHD_Daemon *start_daemon(struct web_server *s, MHD_socket fd, bool no_listen)
+{
+	unsigned flags = no_listen ? MHD_USE_NO_LISTEN_SOCKET
+	                           : MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
 	if (s->tls)
 		flags |= MHD_USE_TLS;
-	if (ss->ss_family == AF_INET6)
+	if (!no_listen && s->addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	unsigned threads = (unsigned)(s->o->threads > 0 ? s->o->threads : 2);
+	struct MHD_OptionItem opts[12];
+	int n = 0;
+	if (fd != MHD_INVALID_SOCKET)
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL};
+	else if (!no_listen)
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &s->addr};
+	if (!no_listen)
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, WEB_CONNECTIONS_MAX, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	                                    WEB_CONNECTIONS_PER_IP, NULL};
 	/* Connection memory of 32 KiB or less comes from malloc, so it is
 	 * overwritten when freed (see cmd_serve.c); above, MHD maps it. */
-	struct MHD_OptionItem opts[12] = {
-		fd != MHD_INVALID_SOCKET ? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, fd, NULL}
-		                         : (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, (void *)ss},
-		{MHD_OPTION_THREAD_POOL_SIZE, threads, NULL},
-		{MHD_OPTION_CONNECTION_LIMIT, WEB_CONNECTIONS_MAX, NULL},
-		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, WEB_CONNECTIONS_PER_IP, NULL},
-		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL},
-		{MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
-		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
-		{MHD_OPTION_END, 0, NULL},
-	};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
 	if (s->tls) {
-		opts[7] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert};
-		opts[8] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key};
-		opts[9] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert};
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->key};
 	}
-	return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_ARRAY,
-	                        opts, MHD_OPTION_END);
+	opts[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	return MHD_start_daemon(flags, no_listen ? 0 : (uint16_t)s->port, NULL, NULL, on_request, s,
+	                        MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+}
+
+struct MHD_Daemon *web_server_start_daemon(struct web_server *s, bool no_listen)
+{
+	return start_daemon(s, MHD_INVALID_SOCKET, no_listen);
 }
 
 /* The idle lock: keys and sessions go (web_lock), and so does everything
@@ -677,13 +760,12 @@ static struct MHD_Daemon *start_daemon(struct web_server *s, const struct sockad
  * headers, buffers): the daemon stops and a new one takes over the same
  * listening socket, so no request finds the port closed. Non-zero when
  * no daemon could be started again. */
-static int restart_locked(struct web_server *s, const struct sockaddr_storage *ss, int port,
-                          const char *cert, const char *key)
+static int restart_locked(struct web_server *s)
 {
 	web_lock(s);
 	MHD_socket fd = MHD_quiesce_daemon(s->d);
 	MHD_stop_daemon(s->d);
-	s->d = fd == MHD_INVALID_SOCKET ? NULL : start_daemon(s, ss, port, cert, key, fd);
+	s->d = fd == MHD_INVALID_SOCKET ? NULL : start_daemon(s, fd, false);
 	/* Should the socket not pass to the new daemon, a new socket on the
 	 * same address: a moment closed rather than a server gone. */
 	for (int i = 0; !s->d && i < 50; i++) {
@@ -691,7 +773,7 @@ static int restart_locked(struct web_server *s, const struct sockaddr_storage *s
 			close(fd);
 			fd = MHD_INVALID_SOCKET;
 		}
-		s->d = start_daemon(s, ss, port, cert, key, MHD_INVALID_SOCKET);
+		s->d = start_daemon(s, MHD_INVALID_SOCKET, false);
 		if (!s->d)
 			usleep(100 * 1000);
 	}
@@ -719,52 +801,10 @@ static void raise_fd_limit(void)
 int tg_web_serve(const tg_web_opts *o, tg_keys *keys, tg_error *err)
 {
 	raise_fd_limit();
-	struct sockaddr_storage ss;
-	socklen_t sslen;
-	char host[128];
-	int port = 0;
-	int rc = parse_listen(o->listen, &ss, &sslen, host, sizeof host, &port, err);
-	if (rc) {
-		tg_keys_free(keys);
+	struct web_server *s;
+	int rc = web_server_new(o, keys, &s, err);
+	if (rc)
 		return rc;
-	}
-	if (!o->tls_cert != !o->tls_key) {
-		tg_keys_free(keys);
-		return tg_error_set(err, TG_EINVAL, o->tls_cert ? "--tls-key" : "--tls-cert",
-		                    _("give both --tls-cert and --tls-key"));
-	}
-	if (!o->tls_cert && !loopback(&ss)) {
-		tg_keys_free(keys);
-		return tg_error_set(err, TG_EINVAL, "--listen",
-		                    _("plain HTTP is served only on a loopback address: give"
-		                      " --tls-cert and --tls-key to listen on %s"), host);
-	}
-	struct web_server *s = calloc(1, sizeof *s);
-	if (!s)
-		abort();
-	s->o = o;
-	s->tls = o->tls_cert != NULL;
-	s->keys = keys;
-	s->encrypted = keys != NULL;
-	pthread_mutex_init(&s->mu, NULL);
-	s->sessions = web_sessions_new(o->session_idle, o->session_max);
-	s->last_request = tg_now_ms();
-	add_host(s, host, port);
-	if (loopback(&ss)) {
-		add_host(s, "localhost", port);
-		add_host(s, ss.ss_family == AF_INET ? "::1" : "127.0.0.1", port);
-	}
-	char hosts[512];
-	snprintf(hosts, sizeof hosts, "%s", o->hosts ? o->hosts : "");
-	for (char *save = NULL, *h = strtok_r(hosts, ",", &save); h; h = strtok_r(NULL, ",", &save))
-		add_host(s, h, port);
-
-	char *cert = NULL, *key = NULL;
-	if (s->tls && (read_pem(o->tls_cert, "--tls-cert", &cert, err) ||
-	               read_pem(o->tls_key, "--tls-key", &key, err))) {
-		rc = err->code;
-		goto out;
-	}
 	/* Signals are taken by sigwait below, never by a worker thread. */
 	sigset_t sigs;
 	sigemptyset(&sigs);
@@ -772,12 +812,9 @@ int tg_web_serve(const tg_web_opts *o, tg_keys *keys, tg_error *err)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	s->d = start_daemon(s, &ss, port, cert, key, MHD_INVALID_SOCKET);
-	if (!s->d) {
-		rc = tg_error_set(err, TG_EIO, "--listen", _("cannot listen on %s:%d: %s"), host, port,
-		                  strerror(errno ? errno : EADDRINUSE));
-		goto out;
-	}
+	s->d = start_daemon(s, MHD_INVALID_SOCKET, false);
+	if (!s->d)
+		goto fail;
 	if (o->ready) {
 		char url[200];
 		snprintf(url, sizeof url, "%s://%s/", s->tls ? "https" : "http", s->hosts[0]);
@@ -792,13 +829,8 @@ int tg_web_serve(const tg_web_opts *o, tg_keys *keys, tg_error *err)
 		bool idle = o->idle_lock > 0 && !s->locked &&
 		            tg_now_ms() - s->last_request > (uint64_t)o->idle_lock * 1000;
 		pthread_mutex_unlock(&s->mu);
-		if (idle && restart_locked(s, &ss, port, cert, key))
-			break;
-	}
-	if (!s->d) {
-		rc = tg_error_set(err, TG_EIO, "--listen", _("cannot listen on %s:%d: %s"), host, port,
-		                  strerror(errno ? errno : EADDRINUSE));
-		goto out;
+		if (idle && restart_locked(s))
+			goto fail;
 	}
 	/* Stop accepting, let the requests in progress finish (5 s at most),
 	 * then close. */
@@ -813,19 +845,11 @@ int tg_web_serve(const tg_web_opts *o, tg_keys *keys, tg_error *err)
 	MHD_stop_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
-	rc = 0;
-out:
-	if (cert)
-		sodium_memzero(cert, strlen(cert));
-	if (key)
-		sodium_memzero(key, strlen(key));
-	free(cert);
-	free(key);
-	for (int i = 0; i < s->npool; i++)
-		tg_store_close(s->pool[i]);
-	tg_keys_free(s->keys);
-	web_sessions_free(s->sessions);
-	pthread_mutex_destroy(&s->mu);
-	free(s);
+	web_server_free(s);
+	return 0;
+fail:
+	rc = tg_error_set(err, TG_EIO, "--listen", _("cannot listen on %s:%d: %s"), s->host, s->port,
+	                  strerror(errno ? errno : EADDRINUSE));
+	web_server_free(s);
 	return rc;
 }

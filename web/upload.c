@@ -58,6 +58,8 @@ static enum MHD_Result field(void *cls, enum MHD_ValueKind kind, const char *key
                              const char *data, uint64_t off, size_t size)
 {
 	struct web_upload *u = cls;
+	if (!key)
+		return MHD_YES; /* a part without a name is no field of the form */
 	if (!strcmp(key, "file")) {
 		if (filename && !*u->filename)
 			snprintf(u->filename, sizeof u->filename, "%s", filename);

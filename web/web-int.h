@@ -170,6 +170,22 @@ int web_lists_visible(const struct web_user *u, tg_store *st, tg_error *err);
 const char *web_clearance_name(int level);
 
 /* ---- server.c ---- */
+/* The server's state apart from its daemon, for tg_web_serve and for a
+ * harness without sockets: o (kept by pointer, as tg_web_serve takes it),
+ * keys (owned from now on, also on error), the Host allow-list of
+ * o->listen and o->hosts, sessions, the store pool, the TLS files read.
+ * 0 and *out, or EINVAL and EIO as tg_web_serve. */
+int web_server_new(const tg_web_opts *o, tg_keys *keys, struct web_server **out,
+                   tg_error *err);
+/* Closes the pooled stores, wipes keys, sessions and the TLS key. Any
+ * daemon of s must have stopped. NULL is a no-op. */
+void web_server_free(struct web_server *s);
+/* A daemon of s with its limits: listening on o->listen with worker
+ * threads, or with no_listen, without socket or threads of its own: the
+ * caller hands it connections (MHD_add_connection) and runs it (MHD_run).
+ * NULL when MHD could not start it (errno says why); MHD_stop_daemon
+ * ends it. */
+struct MHD_Daemon *web_server_start_daemon(struct web_server *s, bool no_listen);
 /* This request's store (a connection of the pool); NULL when locked. */
 tg_store *web_store(struct web_req *r);
 const tg_web_opts *web_opts(const struct web_server *s);

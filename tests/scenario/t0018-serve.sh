@@ -89,6 +89,11 @@ expect_eq "$(status_of -b "$T/ejar" -F "file=@$T/video.bin" -F "source=$src" \
 expect_eq "$(status_of -b "$T/ejar" -F "file=@$T/video.bin" -F "source=nosuch" \
 	"$BASE/evidence/new?csrf=$etok")" 422
 expect_eq "$(status_of -b "$T/ejar" -F "source=$src" "$BASE/evidence/new?csrf=$etok")" 422
+# A part without a name is no field (fuzz/fuzz-http found it ending the
+# server): no file, 422.
+printf -- '--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ--\r\n' >"$T/noname"
+expect_eq "$(status_of -b "$T/ejar" -H "Content-Type: multipart/form-data; boundary=XyZ" \
+	--data-binary "@$T/noname" "$BASE/evidence/new?csrf=$etok")" 422
 expect_eq "$(status_of -F "file=@$T/video.bin" -F "source=$src" "$BASE/evidence/new?csrf=$etok")" 401
 expect_eq "$(ls "$TERGEU_DB-vault" | wc -l)" 1
 stop_server
