@@ -107,6 +107,8 @@ static int cmp_rows(const void *a, const void *b)
 /* Sorts the rows and adds up those with the same key. */
 static void merge_rows(struct rows *t)
 {
+	if (!t->n)
+		return; /* t->r is NULL: qsort may not be given it */
 	qsort(t->r, t->n, sizeof *t->r, cmp_rows);
 	size_t w = 0;
 	for (size_t i = 0; i < t->n; i++) {
