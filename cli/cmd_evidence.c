@@ -104,11 +104,12 @@ static int add(struct cli *c, tg_store *st, int argc, char **argv)
 static int load(tg_store *st, const char *id, json_t **doc)
 {
 	tg_error err = {0};
-	const char *entity = tg_record_entity(st, id);
-	if (!entity || strcmp(entity, "evidence")) {
-		tg_error_set(&err, TG_ENOTFOUND, "id", _("no evidence %s"), id);
+	const char *entity;
+	int rc = tg_record_entity(st, id, &entity, &err);
+	if (rc == TG_ENOTFOUND || (!rc && strcmp(entity, "evidence")))
+		rc = tg_error_set(&err, TG_ENOTFOUND, "id", _("no evidence %s"), id);
+	if (rc)
 		return cli_fail(&err);
-	}
 	return tg_record_get(st, id, doc, &err) ? cli_fail(&err) : CLI_OK;
 }
 

@@ -66,10 +66,16 @@ int tg_record_create(tg_store *st, const char *entity, const json_t *doc,
 int tg_record_update(tg_store *st, const char *uid, const json_t *patch, tg_error *err);
 /* Soft delete: the record stays, marked deleted with reason (required). */
 int tg_record_delete(tg_store *st, const char *uid, const char *reason, tg_error *err);
-/* Canonical document of a record (deleted ones too). New reference. */
+/* Canonical document of a record (deleted ones too). New reference.
+ * TG_ENOTFOUND only when there is no record uid; a read that fails is a
+ * storage error (see tg_record_entity). */
 int tg_record_get(tg_store *st, const char *uid, json_t **out, tg_error *err);
-/* Entity name of uid, or NULL. Valid until the next call. */
-const char *tg_record_entity(tg_store *st, const char *uid);
+/* The entity name of record uid (deleted ones too) in *entity, valid until
+ * the next call on st. 0 when found; TG_ENOTFOUND ("no record UID" at
+ * "id") when the database has no such record; a storage error (TG_EDB,
+ * TG_EINTEGRITY for a page that fails authentication) when it could not
+ * be read, never TG_ENOTFOUND then. *entity is NULL on any error. */
+int tg_record_entity(tg_store *st, const char *uid, const char **entity, tg_error *err);
 
 typedef struct tg_filter {
 	const char *entity; /* NULL: every entity */
@@ -163,11 +169,14 @@ int tg_clearance_level(const char *code);
  * the database (DB-checkpoint) to detect restored older copies. *note is
  * the signed note text (caller frees). */
 int tg_ledger_sign_checkpoint(tg_store *st, char **note, tg_error *err);
-/* Recomputes every leaf from its change entry and the tree from the
+/* Checks every page of the database first (SQLite's quick_check), then
+ * recomputes every leaf from its change entry and the tree from the
  * leaves, and checks every kept checkpoint and note (may be NULL) against
  * it. On success *report is {"ok", "size", "root", "checkpoints",
- * "clock_regressions", "vkey"}; otherwise EINTEGRITY naming the first bad
- * entry ("ledger[SEQ]") or the checkpoint. */
+ * "clock_regressions", "vkey"}; otherwise EINTEGRITY naming a page that
+ * failed authentication, the damage SQLite found, the first bad entry
+ * ("ledger[SEQ]") or the checkpoint, or EIO for a page that could not be
+ * read. */
 int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *err);
 /* Inclusion proof of the latest ledger entry of record uid in the current
  * tree: {"id", "leaf_index", "tree_size", "leaf_hash", "proof", "root",

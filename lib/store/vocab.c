@@ -176,16 +176,20 @@ int tg_vocab_load(tg_store *st, tg_error *err)
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT value FROM meta WHERE key = 'vocab_hash'", err);
 	if (!s)
 		return TG_EDB;
-	bool current = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) &&
+	int step = sqlite3_step(s);
+	bool current = step == SQLITE_ROW && sqlite3_column_text(s, 0) &&
 	               !strcmp((const char *)sqlite3_column_text(s, 0), hash);
+	int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
+	if (rc)
+		return rc;
 	if (!current) {
 		json_error_t jerr;
 		json_t *root = json_loads(tg_data_vocab_json, 0, &jerr);
 		if (!root)
 			return tg_error_set(err, TG_EJSON, NULL, "vocab.json:%d: %s", jerr.line,
 			                    jerr.text);
-		int rc = install_builtin(st, root, hash, err);
+		rc = install_builtin(st, root, hash, err);
 		json_decref(root);
 		if (rc)
 			return rc;
@@ -194,7 +198,9 @@ int tg_vocab_load(tg_store *st, tg_error *err)
 	                      " ORDER BY builtin DESC, vocab, rowid", err);
 	if (!s)
 		return TG_EDB;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	/* A read that fails midway is an error, not a shorter vocabulary:
+	 * every term left out would read as "unknown term" later. */
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		tg_term t = {0};
 		const char **f[] = {&t.vocab, &t.code, &t.parent, &t.kk, &t.ru, &t.en};
 		for (int i = 0; i < 6; i++)
@@ -202,8 +208,9 @@ int tg_vocab_load(tg_store *st, tg_error *err)
 		t.builtin = sqlite3_column_int(s, 6);
 		remember(st, &t);
 	}
+	rc = step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
-	return TG_OK;
+	return rc;
 }
 
 bool tg_term_exists(tg_store *st, const char *vocab, const char *code)
