@@ -57,7 +57,7 @@ static const struct cli_cmd commands[] = {
 	{"restore", cmd_restore, N_("restore a backup into --db, verifying its ledger and evidence"),
 	 N_("FILE [--force] [--recovery]")},
 	{"ledger", cmd_ledger, N_("sign checkpoints of the tamper-evident ledger, verify it, prove entries"),
-	 N_("checkpoint [--out FILE] | verify [--checkpoint FILE] | prove ID | key")},
+	 N_("checkpoint [--out FILE] | verify [--checkpoint FILE] [--full] | prove ID | key")},
 	{"link", cmd_link, N_("find the same person across imported lists (record linkage)"),
 	 N_("[--upper P] [--lower P] [--block-cap N] [--threads N] [--seed N]"
 	    " [--clusters-out FILE.csv] | --explain RECORD RECORD")},

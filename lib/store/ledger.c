@@ -636,14 +636,16 @@ static int page_error_code(const char *line)
 	return at ? atoi(at + 11) : 0;
 }
 
-/* SQLite's own check of every page (quick_check): in an encrypted
+/* SQLite's own check of every page (quick_check), or of every page, index
+ * entry and constraint too (integrity_check, full): in an encrypted
  * database a page that fails authentication is named here, whatever table
  * it belongs to. A page that cannot be read is an I/O error, not damage:
  * a failing disk is not an altered file. */
-static int check_pages(tg_store *st, tg_error *err)
+static int check_pages(tg_store *st, bool full, tg_error *err)
 {
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", -1,
+	                       &s, NULL) != SQLITE_OK)
 		return tg_store_dberr(st, err);
 	int step, auth = 0, io = 0;
 	char first[400] = "";
@@ -670,12 +672,12 @@ static int check_pages(tg_store *st, tg_error *err)
 	                    *first ? first : "?");
 }
 
-int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *err)
+int tg_ledger_verify(tg_store *st, const char *note, int flags, json_t **report, tg_error *err)
 {
 	*report = NULL;
 	int rc = fresh_frontier(st, err);
 	if (!rc)
-		rc = check_pages(st, err);
+		rc = check_pages(st, flags & TG_VERIFY_FULL, err);
 	if (rc)
 		return rc;
 	struct hashes x = {malloc((st->ledger->frontier.size + 1) * 32), 0};
@@ -710,9 +712,10 @@ int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *
 	if (!rc) {
 		char hex[65];
 		sodium_bin2hex(hex, sizeof hex, root, 32);
-		*report = json_pack("{s:b, s:I, s:s, s:i, s:o, s:s}", "ok", 1, "size", (json_int_t)x.n,
-		                    "root", hex, "checkpoints", checked, "clock_regressions",
-		                    regressions, "vkey", st->ledger->vkey);
+		*report = json_pack("{s:b, s:I, s:s, s:i, s:o, s:s, s:s}", "ok", 1, "size",
+		                    (json_int_t)x.n, "root", hex, "checkpoints", checked,
+		                    "clock_regressions", regressions, "vkey", st->ledger->vkey,
+		                    "pages", flags & TG_VERIFY_FULL ? "integrity_check" : "quick_check");
 		regressions = NULL;
 	}
 	json_decref(regressions);

@@ -169,15 +169,19 @@ int tg_clearance_level(const char *code);
  * the database (DB-checkpoint) to detect restored older copies. *note is
  * the signed note text (caller frees). */
 int tg_ledger_sign_checkpoint(tg_store *st, char **note, tg_error *err);
-/* Checks every page of the database first (SQLite's quick_check), then
- * recomputes every leaf from its change entry and the tree from the
- * leaves, and checks every kept checkpoint and note (may be NULL) against
- * it. On success *report is {"ok", "size", "root", "checkpoints",
- * "clock_regressions", "vkey"}; otherwise EINTEGRITY naming a page that
- * failed authentication, the damage SQLite found, the first bad entry
- * ("ledger[SEQ]") or the checkpoint, or EIO for a page that could not be
- * read. */
-int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *err);
+/* Checks every page of the database first, with SQLite's quick_check, or
+ * with TG_VERIFY_FULL in flags its integrity_check (every index entry and
+ * constraint too: slower, for after a crash); then recomputes every leaf
+ * from its change entry and the tree from the leaves, and checks every
+ * kept checkpoint and note (may be NULL) against it. On success *report
+ * is {"ok", "size", "root", "checkpoints", "clock_regressions", "vkey",
+ * "pages" ("quick_check" or "integrity_check")}; otherwise EINTEGRITY
+ * naming a page that failed authentication, the damage SQLite found, the
+ * first bad entry ("ledger[SEQ]") or the checkpoint, or EIO for a page
+ * that could not be read. */
+enum tg_verify_flags { TG_VERIFY_FULL = 1 };
+int tg_ledger_verify(tg_store *st, const char *note, int flags, json_t **report,
+                     tg_error *err);
 /* Inclusion proof of the latest ledger entry of record uid in the current
  * tree: {"id", "leaf_index", "tree_size", "leaf_hash", "proof", "root",
  * "vkey"}, hashes in base64. */

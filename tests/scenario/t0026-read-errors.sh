@@ -56,6 +56,7 @@ sweep evidence-show evidence show "$ev"
 sweep act-with-victim add act --type torture --victim "$person" --start 2022-01
 sweep dossier dossier "$person" --out "$T/dossier.html"
 sweep ledger-verify ledger verify
+sweep ledger-verify-full ledger verify --full
 
 # With reads working, the answers are the ordinary ones.
 expect_status 0 tg show "$person"
