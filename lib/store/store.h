@@ -200,6 +200,12 @@ int tg_store_vault_key(tg_store *st, uint8_t out[32], tg_error *err);
 int tg_evidence_intake(tg_store *st, const json_t *meta, const char *filename, const char *blob,
                        const char *sha256_hex, uint64_t size, const char *by,
                        char uid_out[TG_UUID_LEN], tg_error *err);
+/* Calls cb with every blob id an evidence record names, live or deleted,
+ * in its row or in any of its change entries (so a blob an older version
+ * named is kept too): what the vault's clean-up must never remove. cb
+ * returns 0 to go on; non-zero stops the walk and is returned. */
+int tg_evidence_blobs(tg_store *st, int (*cb)(void *ctx, const char *blob), void *ctx,
+                      tg_error *err);
 /* A custody entry of evidence: action (a custody_action term) by by, now. */
 int tg_custody_add(tg_store *st, const char *evidence, const char *action, const char *by,
                    const char *note, tg_error *err);
@@ -442,6 +448,13 @@ int tg_store_proceeding_stages(tg_store *st, int clearance,
 int tg_store_upcoming(tg_store *st, const char *from, int limit, tg_record_cb cb, void *ctx,
                       tg_error *err);
 
+/* Appends a change entry (a ledger leaf) that is no record's version:
+ * housekeeping the ledger keeps, such as a public export (entity
+ * "public_export") or a clean-up of the evidence vault ("vault_gc"), with
+ * id uid, op "create" and the canonical text of doc. */
+int tg_store_log_event(tg_store *st, const char *entity, const char *uid, const json_t *doc,
+                       tg_error *err);
+
 /* Remembers that every change so far is in a backup or full export. */
 int tg_store_note_backup(tg_store *st, tg_error *err);
 /* Change entries made since the last noted backup (all, if none). */
@@ -453,7 +466,7 @@ long long tg_store_unsaved_changes(tg_store *st);
  * reference. */
 int tg_store_summary(tg_store *st, json_t **out, tg_error *err);
 
-/* ---- public data: pseudonyms and the export's entry (pseudonym.c) ---- */
+/* ---- public data: pseudonyms (pseudonym.c) ---- */
 
 #define TG_PSEUDONYM_KEY_LEN 32
 /* A pseudonym: a prefix of up to 4 characters, '-', 16 base32 characters. */
@@ -466,9 +479,6 @@ int tg_store_pseudonym_key(tg_store *st, uint8_t out[TG_PSEUDONYM_KEY_LEN], tg_e
  * BLAKE2b hash of uid (80 bits) in lowercase base32. */
 void tg_pseudonym(const uint8_t key[TG_PSEUDONYM_KEY_LEN], const char *prefix, const char *uid,
                   char out[TG_PSEUDONYM_LEN]);
-/* Appends the change entry (a ledger leaf) of public export uid: entity
- * "public_export", op "create", the canonical text of doc. */
-int tg_store_log_public_export(tg_store *st, const char *uid, const json_t *doc, tg_error *err);
 
 /* ---- accountability: what lib/stats/accountability.c counts ---- */
 

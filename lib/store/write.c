@@ -33,6 +33,19 @@ int tg_store_log(tg_store *st, const char *entity, const char *uid, const char *
 	return rc;
 }
 
+int tg_store_log_event(tg_store *st, const char *entity, const char *uid, const json_t *doc,
+                       tg_error *err)
+{
+	char *text = tg_model_canonical(doc);
+	if (!text)
+		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
+	int rc = tg_store_enter(st, err);
+	if (!rc)
+		rc = tg_store_leave(st, tg_store_log(st, entity, uid, "create", text, NULL, err), err);
+	free(text);
+	return rc;
+}
+
 /* Binds field f of doc at *col (and its _approx column for dates). */
 static void bind_field(sqlite3_stmt *s, int *col, const tg_field *f, const json_t *doc)
 {
