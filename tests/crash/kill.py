@@ -8,9 +8,15 @@ comes from one of these, drawn per run, so that kills reach the whole
 operation and its tail, after the commit point too:
   uniform  anywhere in 0 .. 1.1 x the operation's last measured duration;
   tail     in its last quarter (0.75 .. 1.05 x), where the commit is;
-  ack      just after the operation acknowledged its work (its stdout is
-           a terminal, so the line arrives as it is printed): after the
-           commit, while the database is closed and checkpointed;
+  ack      (import, evidence) just after the operation acknowledged its
+           work (its stdout is a terminal, so the line arrives as it is
+           printed): after the commit, while the database is closed and
+           checkpointed;
+  save     (link, which reports only after closing) at a moment drawn
+           over what follows the save's first frames in the WAL after its
+           last progress report ("clustering", on stderr, also a
+           terminal): the rest of the save and its commit, the close and
+           the checkpoint;
   sealed   (evidence) just after the sealed file took its final name in
            the vault, between the rename and the record's commit.
 Web runs are killed at a uniform moment among a stream of writes.  After
@@ -39,6 +45,7 @@ import json
 import os
 import pty
 import random
+import re
 import select
 import shutil
 import socket
@@ -57,11 +64,18 @@ WORKLOADS = ("import", "link", "evidence", "web")
 # How the kill moment is chosen, with weights, per workload (see above).
 MODES = {
     "import": (("uniform", 4), ("tail", 3), ("ack", 3)),
-    "link": (("uniform", 4), ("tail", 3), ("ack", 3)),
+    "link": (("uniform", 4), ("tail", 2), ("save", 4)),
     "evidence": (("uniform", 3), ("tail", 2), ("sealed", 3), ("ack", 2)),
 }
-# The acknowledgement each operation prints once its work is committed.
-ACKS = {"import": "imported ", "link": "linked ", "evidence": "sha256:"}
+# What a triggered mode waits for: the acknowledgement an operation prints
+# once its work is committed, or (SAVE) the first growth of the WAL after
+# the link's last progress report.
+SAVE = "<save>"
+MARKS = {("import", "ack"): "imported ", ("evidence", "ack"): "sha256:",
+         ("link", "save"): SAVE}
+LAST_PROGRESS = "clustering"
+# Seconds from a mark to the process's end, until measured.
+TAILS = {("import", "ack"): 0.02, ("evidence", "ack"): 0.006, ("link", "save"): 0.04}
 
 
 class Run:
@@ -91,23 +105,24 @@ class Run:
 
 
 class Victim:
-    """A tergeu process whose stdout is a terminal, read as it is written
-    (so an acknowledgement is seen the moment it is printed), and whose
-    stderr goes to a file."""
+    """A tergeu process whose stdout and stderr are a terminal, read as it
+    is written (so an acknowledgement or a progress report is seen the
+    moment it is printed).  seen[text] is when text first appeared."""
 
     def __init__(self, st, args):
         self.st, self.args = st, args
         master, slave = pty.openpty()
         self.master = master
-        self.errpath = os.path.join(st.dir, "victim.err")
-        with open(self.errpath, "wb") as err:
-            self.p = subprocess.Popen([tergeu_binary()] + list(args), env=st.env(), cwd=st.dir,
-                                      stdout=slave, stderr=err, stdin=subprocess.DEVNULL)
+        self.p = subprocess.Popen([tergeu_binary()] + list(args), env=st.env(), cwd=st.dir,
+                                  stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
         os.close(slave)
         self.buf = b""
+        self.seen = {}
+        self.wal = st.db + "-wal"
 
     def pump(self, timeout):
         """Reads what the process wrote, waiting up to timeout seconds."""
+        self.watch_wal()
         if self.master < 0:
             time.sleep(timeout)
             return
@@ -119,23 +134,37 @@ class Victim:
                 data = b""
             if data:
                 self.buf += data
+                now = time.monotonic()
+                for mark in list(MARKS.values()) + [LAST_PROGRESS]:
+                    if mark not in self.seen and mark.encode() in self.buf:
+                        self.seen[mark] = now
             else:
                 os.close(self.master)
                 self.master = -1
+
+    def watch_wal(self):
+        """Notes when the WAL first grows past its header after the last
+        progress report: the link's save being written."""
+        if LAST_PROGRESS in self.seen and SAVE not in self.seen:
+            try:
+                if os.path.getsize(self.wal) > 32:
+                    self.seen[SAVE] = time.monotonic()
+            except OSError:
+                pass
 
     @property
     def out(self):
         return self.buf.decode("utf-8", "replace").replace("\r\n", "\n")
 
     def finish(self):
-        """Waits for the process; returns (status, stdout, stderr)."""
+        """Waits for the process; returns (status, output): its stdout and
+        stderr together, progress reports and all."""
         status = self.p.wait()
+        self.ended = time.monotonic()
         while self.master >= 0:
             self.pump(0.05)
-        with open(self.errpath, encoding="utf-8", errors="replace") as f:
-            err = f.read()
-        self.st.note_stderr(self.args, err)
-        return status, self.out, err
+        self.st.note_stderr(self.args, self.out)
+        return status, self.out
 
 
 class Harness:
@@ -143,7 +172,7 @@ class Harness:
         self.seed = seed
         self.tmp = tempfile.mkdtemp(prefix="tergeu-crash.", dir=os.environ.get("TMPDIR"))
         self.durations = {}  # workload -> seconds of its last full run
-        self.tails = {}  # workload -> seconds from its acknowledgement to its exit
+        self.tails = dict(TAILS)  # (workload, mode) -> seconds from its mark to its exit
         self.sanitizer = []
         gen = Store(self.tmp, "lists")
         gen.tg("generate", "--out", os.path.join(self.tmp, "lists"), "--size", "30000",
@@ -172,11 +201,13 @@ class Harness:
             return run.rng.uniform(0.0, d * 1.1)
         if mode == "tail":
             return run.rng.uniform(d * 0.75, d * 1.05)
-        # After the trigger: at once, or later in what follows (the close
-        # and the checkpoint of the WAL after an acknowledgement; the
-        # record's commit after the rename).
-        return run.rng.uniform(0.0, 0.8 * self.tails.get(workload, 0.01) if mode == "ack"
-                               else 0.003)
+        # After the trigger: at once, or later in what follows it (after an
+        # acknowledgement the close and the checkpoint of the WAL; after
+        # the rename, the record's commit).
+        if mode == "sealed":
+            return run.rng.uniform(0.0, 0.003)
+        return run.rng.uniform(0.0, self.tails[(workload, mode)] *
+                               (0.8 if mode == "ack" else 1.05))
 
     @staticmethod
     def vault_blobs(st):
@@ -186,12 +217,12 @@ class Harness:
 
     def kill_during(self, run, st, args, default):
         """Runs tergeu ARGS in st and kills it as run's plan says, unless
-        it ends first; returns (killed, status, stdout, stderr)."""
+        it ends first; returns (killed, status, output)."""
         wait = self.plan(run, run.workload, default)
         trigger = None
-        if run.mode == "ack":
-            ack = ACKS[run.workload]
-            trigger = lambda v: ack in v.out  # noqa: E731
+        mark = MARKS.get((run.workload, run.mode))
+        if mark:
+            trigger = lambda v: mark in v.seen  # noqa: E731
         elif run.mode == "sealed":
             before = self.vault_blobs(st)
             trigger = lambda v: bool(self.vault_blobs(st) - before)  # noqa: E731
@@ -199,11 +230,8 @@ class Harness:
         t0 = time.monotonic()
         kill_at = None if trigger else t0 + wait
         killed = False
-        acked_at = None
         while v.p.poll() is None:
             now = time.monotonic()
-            if acked_at is None and ACKS[run.workload] in v.out:
-                acked_at = now
             if kill_at is None and trigger(v):
                 kill_at = now + wait
             if kill_at is not None and now >= kill_at:
@@ -213,16 +241,32 @@ class Harness:
             v.pump(0.0003 if trigger and kill_at is None else
                    max(0.0, min(0.005, (kill_at or now) - now)))
         killed = killed and v.p.wait() < 0
-        if not killed and acked_at is not None:
-            # How long the process lives after its acknowledgement.
-            self.tails[run.workload] = time.monotonic() - acked_at
-        status, out, err = v.finish()
+        status, out = v.finish()
+        if not killed:
+            self.measure_tails(run.workload, v)
         run.killed = killed
         run.delay = time.monotonic() - t0 if not killed else (kill_at - t0)
         if not killed and status != 0:
             run.fail("'tergeu %s' exited %d unkilled: %s" % (" ".join(args), status,
-                                                             (err or out).strip()[-400:]))
-        return killed, status, out, err
+                                                             out.strip()[-400:]))
+        return killed, status, out
+
+    def measure_tails(self, workload, v):
+        """How long a process that ran to its end lived after each mark."""
+        for (w, mode), mark in MARKS.items():
+            if w == workload and mark in v.seen:
+                self.tails[(w, mode)] = max(0.0005, v.ended - v.seen[mark])
+
+    def run_whole(self, st, args):
+        """Runs tergeu ARGS in st to its end, measuring its tails."""
+        v = Victim(st, args)
+        while v.p.poll() is None:
+            v.pump(0.0005)
+        status, out = v.finish()
+        if status != 0:
+            raise CheckFailed("'tergeu %s' exited %d: %s" % (" ".join(args), status,
+                                                             out.strip()[-400:]))
+        self.measure_tails(args[0], v)
 
     def check_orphans(self, run, st, explain):
         """The vault's files no evidence names must be those the kill
@@ -266,7 +310,7 @@ class Harness:
         s0 = st.summary()
         args = ("import", f, "--list", "run-%d" % run.n, "--map", self.map("ngo-b"), "--lang", "en")
         t0 = time.monotonic()
-        killed, status, out, err = self.kill_during(run, st, args, 0.3)
+        killed, status, out = self.kill_during(run, st, args, 0.3)
         if not killed:
             self.durations["import"] = time.monotonic() - t0
         acked = "imported %d rows" % rows in out
@@ -307,12 +351,12 @@ class Harness:
         # The same work, run to its end on a copy: what a full run gives.
         ref = st.copy(self.tmp, "ref")
         t0 = time.monotonic()
-        ref.tg("link")
+        self.run_whole(ref, ("link",))
         self.durations["link"] = time.monotonic() - t0
         s1 = ref.summary()["lists"]
         self.sanitizer += ref.sanitizer_reports
         ref.remove()
-        killed, status, out, err = self.kill_during(run, st, ("link",), 1.0)
+        killed, status, out = self.kill_during(run, st, ("link",), 1.0)
         acked = "linked" in out
         run.acked = int(acked)
         st.common_checks(run.canary, run.fail)
@@ -346,10 +390,11 @@ class Harness:
         args = ("evidence", "add", f, "--source", src, "--captured-by", "documenter",
                 "--note", "street: " + run.canary)
         t0 = time.monotonic()
-        killed, status, out, err = self.kill_during(run, st, args, 0.15)
+        killed, status, out = self.kill_during(run, st, args, 0.15)
         if not killed:
             self.durations["evidence"] = time.monotonic() - t0
-        ev = out.split()[0] if "sha256:" in out else None
+        m = re.search(r"([0-9a-f-]{36})  sha256:", out)
+        ev = m.group(1) if m else None
         run.acked = int(bool(ev))
         st.common_checks(run.canary, run.fail)
         n = st.summary()["records"]["evidence"]
