@@ -13,10 +13,10 @@ operation and its tail, after the commit point too:
            printed): after the commit, while the database is closed and
            checkpointed;
   save     (link, which reports only after closing) at a moment drawn
-           over what follows the save's first frames in the WAL after its
-           last progress report ("clustering", on stderr, also a
-           terminal): the rest of the save and its commit, the close and
-           the checkpoint;
+           from the save's first frames in the WAL after its last progress
+           report ("clustering", on stderr, also a terminal): half within
+           the burst of frames that ends with the commit frame, half over
+           all that follows too (the close and the checkpoint);
   sealed   (evidence) just after the sealed file took its final name in
            the vault, between the rename and the record's commit.
 Web runs are killed at a uniform moment among a stream of writes.  After
@@ -70,7 +70,7 @@ MODES = {
 # What a triggered mode waits for: the acknowledgement an operation prints
 # once its work is committed, or (SAVE) the first growth of the WAL after
 # the link's last progress report.
-SAVE = "<save>"
+SAVE, SAVE_END = "<save>", "<save end>"
 MARKS = {("import", "ack"): "imported ", ("evidence", "ack"): "sha256:",
          ("link", "save"): SAVE}
 LAST_PROGRESS = "clustering"
@@ -144,13 +144,20 @@ class Victim:
 
     def watch_wal(self):
         """Notes when the WAL first grows past its header after the last
-        progress report: the link's save being written."""
-        if LAST_PROGRESS in self.seen and SAVE not in self.seen:
-            try:
-                if os.path.getsize(self.wal) > 32:
-                    self.seen[SAVE] = time.monotonic()
-            except OSError:
-                pass
+        progress report (the link's save being written), and when it last
+        grew (its commit frame)."""
+        if LAST_PROGRESS not in self.seen:
+            return
+        try:
+            size = os.path.getsize(self.wal)
+        except OSError:
+            return
+        if size > 32 and SAVE not in self.seen:
+            self.seen[SAVE] = time.monotonic()
+            self.wal_size = size
+        elif SAVE in self.seen and size > self.wal_size:
+            self.seen[SAVE_END] = time.monotonic()
+            self.wal_size = size
 
     @property
     def out(self):
@@ -173,6 +180,7 @@ class Harness:
         self.tmp = tempfile.mkdtemp(prefix="tergeu-crash.", dir=os.environ.get("TMPDIR"))
         self.durations = {}  # workload -> seconds of its last full run
         self.tails = dict(TAILS)  # (workload, mode) -> seconds from its mark to its exit
+        self.bursts = {}  # workload -> seconds the save's frames took to reach the WAL
         self.sanitizer = []
         gen = Store(self.tmp, "lists")
         gen.tg("generate", "--out", os.path.join(self.tmp, "lists"), "--size", "30000",
@@ -206,6 +214,8 @@ class Harness:
         # the rename, the record's commit).
         if mode == "sealed":
             return run.rng.uniform(0.0, 0.003)
+        if mode == "save" and run.rng.random() < 0.5:
+            return run.rng.uniform(0.0, self.bursts.get(workload, 0.006))
         return run.rng.uniform(0.0, self.tails[(workload, mode)] *
                                (0.8 if mode == "ack" else 1.05))
 
@@ -256,6 +266,8 @@ class Harness:
         for (w, mode), mark in MARKS.items():
             if w == workload and mark in v.seen:
                 self.tails[(w, mode)] = max(0.0005, v.ended - v.seen[mark])
+        if SAVE_END in v.seen:
+            self.bursts[workload] = v.seen[SAVE_END] - v.seen[SAVE]
 
     def run_whole(self, st, args):
         """Runs tergeu ARGS in st to its end, measuring its tails."""
