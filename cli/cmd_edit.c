@@ -10,11 +10,10 @@ CLI_CMD(edit)
 	if (rc)
 		return rc;
 	tg_error err = {0};
-	const char *entity = tg_record_entity(st, argv[1]);
+	const char *entity;
 	json_t *patch = NULL;
 	const char *file = NULL;
-	if (!entity) {
-		tg_error_set(&err, TG_ENOTFOUND, "id", _("no record %s"), argv[1]);
+	if (tg_record_entity(st, argv[1], &entity, &err)) {
 		rc = cli_fail(&err);
 	} else {
 		rc = cli_doc_arg("edit", tg_model_entity(entity), argc - 2, argv + 2, true, &patch,

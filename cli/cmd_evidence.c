@@ -2,9 +2,11 @@
  *                      [--captured-by X] [--url U] [--note N] [--confidentiality C]
  *                 show ID | custody ID --add ACTION [--by X] [--note N]
  *                 export ID --out FILE | verify [ID|--all]
+ *                 gc [--dry-run] [--grace DURATION]
  * Files go into the encrypted vault beside the database (DB-vault), hashed
  * at intake; their records and chain of custody go through the one write
- * path, so every step is a ledger entry. */
+ * path, so every step is a ledger entry. verify --all and gc also look for
+ * files of the vault no evidence names (lib/io/orphans.c). */
 #include <libgen.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "io/io.h"
 #include "vault/vault.h"
 
 static int open_vault(struct cli *c, tg_store *st, tg_vault **v)
@@ -104,11 +107,12 @@ static int add(struct cli *c, tg_store *st, int argc, char **argv)
 static int load(tg_store *st, const char *id, json_t **doc)
 {
 	tg_error err = {0};
-	const char *entity = tg_record_entity(st, id);
-	if (!entity || strcmp(entity, "evidence")) {
-		tg_error_set(&err, TG_ENOTFOUND, "id", _("no evidence %s"), id);
+	const char *entity;
+	int rc = tg_record_entity(st, id, &entity, &err);
+	if (rc == TG_ENOTFOUND || (!rc && strcmp(entity, "evidence")))
+		rc = tg_error_set(&err, TG_ENOTFOUND, "id", _("no evidence %s"), id);
+	if (rc)
 		return cli_fail(&err);
-	}
 	return tg_record_get(st, id, doc, &err) ? cli_fail(&err) : CLI_OK;
 }
 
@@ -211,6 +215,25 @@ static int verify_one(void *ctx, const json_t *doc)
 	return 0;
 }
 
+/* After every record's file: the files no record names, as git fsck
+ * shows dangling objects (not damage: the exit status stays). */
+static int report_orphans(tg_store *st, tg_vault *v)
+{
+	tg_error err = {0};
+	tg_orphan_report rep;
+	if (tg_io_vault_orphans(st, v, TG_ORPHAN_GRACE, NULL, NULL, &rep, &err))
+		return cli_fail(&err);
+	if (rep.orphans > rep.young)
+		printf(_("vault: %ld file(s) no evidence names (%ld of them unfinished intakes, "
+		         "%llu bytes): 'tergeu evidence gc' removes them\n"),
+		       rep.orphans - rep.young, rep.temps, (unsigned long long)rep.bytes);
+	if (rep.young)
+		printf(_("vault: %ld file(s) no evidence names were changed within the last %d s: "
+		         "an intake may still be recording them\n"),
+		       rep.young, TG_ORPHAN_GRACE);
+	return CLI_OK;
+}
+
 static int verify(struct cli *c, tg_store *st, const char *id)
 {
 	tg_vault *v;
@@ -230,23 +253,138 @@ static int verify(struct cli *c, tg_store *st, const char *id)
 		if (tg_record_list(st, &f, verify_one, &x, &err))
 			rc = cli_fail(&err);
 	}
+	if (!rc)
+		printf(_("%d evidence file(s) checked, %d mismatched\n"), x.checked, x.bad);
+	if (!rc && !id)
+		rc = report_orphans(st, v);
 	tg_vault_close(v);
 	if (rc)
 		return rc;
-	printf(_("%d evidence file(s) checked, %d mismatched\n"), x.checked, x.bad);
 	return x.bad ? tg_error_exit_status(TG_EINTEGRITY) : CLI_OK;
+}
+
+/* A duration: seconds, or a number with s, m, h or d. -1 if malformed. */
+static long long duration(const char *s)
+{
+	char *end;
+	long long n = strtoll(s, &end, 10);
+	static const struct { char unit; long long secs; } units[] = {
+		{'\0', 1}, {'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	if (end == s || n < 0 || n > 100LL * 365 * 86400 || (*end && end[1]))
+		return -1;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (*end == units[i].unit)
+			return n * units[i].secs;
+	return -1;
+}
+
+struct gc_ctx {
+	struct cli *c;
+	bool dry_run;
+	json_t *all; /* --json */
+};
+
+static int gc_one(void *ctx, const tg_orphan *o)
+{
+	struct gc_ctx *x = ctx;
+	const tg_vault_file *f = o->file;
+	if (x->all) {
+		json_array_append_new(x->all, json_pack("{s:s, s:s, s:I, s:I, s:b}", "name", f->name,
+		                                        "kind", f->temp ? "temp" : "blob", "size",
+		                                        (json_int_t)f->size, "age", (json_int_t)o->age,
+		                                        "young", o->young));
+		return 0;
+	}
+	const char *what = f->temp ? _("an unfinished intake's temporary file")
+	                           : _("sealed, never recorded");
+	unsigned long long size = (unsigned long long)f->size;
+	if (o->young)
+		printf(_("left alone %s (%s, %llu bytes): changed %lld s ago, within the grace "
+		         "period\n"),
+		       f->name, what, size, (long long)o->age);
+	else if (x->dry_run)
+		printf(_("would remove %s (%s, %llu bytes)\n"), f->name, what, size);
+	else
+		printf(_("removing %s (%s, %llu bytes)\n"), f->name, what, size);
+	return 0;
+}
+
+/* gc's options (argv[2] on): 0, or the usage error's status. */
+static int gc_args(int argc, char **argv, bool *dry_run, long long *grace)
+{
+	*dry_run = false;
+	*grace = TG_ORPHAN_GRACE;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--dry-run"))
+			*dry_run = true;
+		else if (!strcmp(argv[i], "--grace") && i + 1 < argc &&
+		         (*grace = duration(argv[i + 1])) >= 0)
+			i++;
+		else if (!strcmp(argv[i], "--grace"))
+			return cli_usage_error("evidence", "%s",
+			                       _("--grace takes a duration: seconds, or a number with "
+			                         "s, m, h or d"));
+		else
+			return cli_usage_error("evidence", _("%s: unexpected argument \"%s\""), "gc",
+			                       argv[i]);
+	}
+	return CLI_OK;
+}
+
+static int gc(struct cli *c, tg_store *st, bool dry_run, long long grace)
+{
+	tg_vault *v;
+	int rc = open_vault(c, st, &v);
+	if (rc)
+		return rc;
+	struct gc_ctx x = {c, dry_run, c->json ? json_array() : NULL};
+	tg_orphan_report rep;
+	tg_error err = {0};
+	rc = dry_run ? tg_io_vault_orphans(st, v, grace, gc_one, &x, &rep, &err)
+	             : tg_io_vault_gc(st, v, grace, gc_one, &x, &rep, &err);
+	tg_vault_close(v);
+	if (x.all) {
+		json_t *out = json_pack(
+			"{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:O}", "dry_run", dry_run,
+			"grace_seconds", (json_int_t)grace, "files", (json_int_t)rep.files, "orphans",
+			(json_int_t)rep.orphans, "temps", (json_int_t)rep.temps, "young",
+			(json_int_t)rep.young, "bytes", (json_int_t)rep.bytes, "removed",
+			(json_int_t)rep.removed, "removed_bytes", (json_int_t)rep.removed_bytes, "entry",
+			*rep.entry ? rep.entry : NULL, "orphan_files", x.all);
+		if (!rc)
+			cli_print_json(out);
+		json_decref(out);
+		json_decref(x.all);
+	}
+	if (rc)
+		return cli_fail(&err);
+	if (c->json)
+		return CLI_OK;
+	long old = rep.orphans - rep.young;
+	if (!rep.orphans)
+		printf("%s\n", _("nothing to remove: every file in the vault belongs to an evidence "
+		                 "record"));
+	else if (dry_run)
+		printf(_("%ld file(s) would be removed, %llu bytes\n"), old,
+		       (unsigned long long)(rep.bytes));
+	else if (rep.removed)
+		printf(_("%ld file(s) removed, %llu bytes; ledger entry %s\n"), rep.removed,
+		       (unsigned long long)rep.removed_bytes, rep.entry);
+	if (rep.young)
+		printf(_("%ld file(s) left alone: changed within the last %lld s\n"), rep.young, grace);
+	return CLI_OK;
 }
 
 CLI_CMD(evidence)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
-	static const char *const subs[] = {"add", "show", "custody", "export", "verify", NULL};
+	static const char *const subs[] = {"add", "show", "custody", "export", "verify", "gc", NULL};
 	bool known = false;
 	for (const char *const *s = subs; *s && !known; s++)
 		known = !strcmp(sub, *s);
 	if (!known)
-		return cli_usage_error("evidence", _("say add, show, custody, export or verify"));
-	if (strcmp(sub, "add") && strcmp(sub, "verify") && argc < 3)
+		return cli_usage_error("evidence", _("say add, show, custody, export, verify or gc"));
+	if (strcmp(sub, "add") && strcmp(sub, "verify") && strcmp(sub, "gc") && argc < 3)
 		return cli_usage_error("evidence", _("give the id of the evidence"));
 	static const char *const custody_flags[] = {"--add", "--by", "--note", NULL};
 	static const char *const export_flags[] = {"--out", NULL};
@@ -257,6 +395,10 @@ CLI_CMD(evidence)
 		rc = check_flags(sub, argc, argv, 3, export_flags);
 	else if (!strcmp(sub, "show") && argc > 3)
 		rc = cli_usage_error("evidence", _("unexpected argument \"%s\""), argv[3]);
+	bool dry_run = false;
+	long long grace = TG_ORPHAN_GRACE;
+	if (!rc && !strcmp(sub, "gc"))
+		rc = gc_args(argc, argv, &dry_run, &grace);
 	if (rc)
 		return rc;
 	if (!strcmp(sub, "custody") && !opt(argc, argv, "--add"))
@@ -276,6 +418,8 @@ CLI_CMD(evidence)
 	} else if (!strcmp(sub, "verify")) {
 		const char *id = argc > 2 && strcmp(argv[2], "--all") ? argv[2] : NULL;
 		rc = verify(c, st, id);
+	} else if (!strcmp(sub, "gc")) {
+		rc = gc(c, st, dry_run, grace);
 	} else {
 		json_t *doc;
 		if (!(rc = load(st, argv[2], &doc))) {

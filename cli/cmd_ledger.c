@@ -1,4 +1,4 @@
-/* tergeu ledger checkpoint [--out FILE] | verify [--checkpoint FILE] |
+/* tergeu ledger checkpoint [--out FILE] | verify [--checkpoint FILE] [--full] |
  *               prove ID | key */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +31,7 @@ static int checkpoint(struct cli *c, tg_store *st, const char *out)
 	return rc;
 }
 
-static int verify(struct cli *c, tg_store *st, const char *file)
+static int verify(struct cli *c, tg_store *st, const char *file, bool full)
 {
 	tg_error err = {0};
 	char *note = NULL;
@@ -39,7 +39,7 @@ static int verify(struct cli *c, tg_store *st, const char *file)
 	if (file && tg_read_file(file, &note, &len, &err))
 		return cli_fail(&err);
 	json_t *report;
-	int rc = tg_ledger_verify(st, note, &report, &err);
+	int rc = tg_ledger_verify(st, note, full ? TG_VERIFY_FULL : 0, &report, &err);
 	free(note);
 	if (rc) {
 		if (file && !strcmp(err.path, "checkpoint"))
@@ -49,6 +49,8 @@ static int verify(struct cli *c, tg_store *st, const char *file)
 	if (c->json) {
 		cli_print_json(report);
 	} else {
+		if (full)
+			printf(_("database pages, indexes and constraints: integrity check passed\n"));
 		printf(_("ledger verified: %lld entries, root %s, %d checkpoint(s) consistent\n"),
 		       (long long)json_integer_value(json_object_get(report, "size")),
 		       json_string_value(json_object_get(report, "root")),
@@ -82,9 +84,12 @@ CLI_CMD(ledger)
 	const char *opt = NULL, *want = !strcmp(sub, "checkpoint") ? "--out"
 	                                : !strcmp(sub, "verify") ? "--checkpoint" : NULL;
 	const char *id = NULL;
+	bool full = false;
 	for (int i = 2; i < argc; i++) {
 		if (want && !strcmp(argv[i], want) && i + 1 < argc)
 			opt = argv[++i];
+		else if (!strcmp(sub, "verify") && !strcmp(argv[i], "--full"))
+			full = true;
 		else if (!strcmp(sub, "prove") && !id && argv[i][0] != '-')
 			id = argv[i];
 		else
@@ -102,7 +107,7 @@ CLI_CMD(ledger)
 	if (!strcmp(sub, "checkpoint"))
 		rc = checkpoint(c, st, opt);
 	else if (!strcmp(sub, "verify"))
-		rc = verify(c, st, opt);
+		rc = verify(c, st, opt, full);
 	else if (!strcmp(sub, "prove"))
 		rc = prove(st, id);
 	else

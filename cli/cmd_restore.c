@@ -240,7 +240,7 @@ static int verify_staged(const char *stage, const tg_keys *keys, const char *not
 	if (rc)
 		return rc;
 	json_t *lv = NULL, *sum = NULL;
-	rc = tg_ledger_verify(st, note, &lv, err);
+	rc = tg_ledger_verify(st, note, TG_VERIFY_FULL, &lv, err);
 	tg_strbuf dir = TG_STRBUF_INIT;
 	tg_strbuf_addf(&dir, "%s-vault", stage);
 	struct ev_check x = {NULL, 0, err};

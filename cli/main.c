@@ -51,13 +51,13 @@ static const struct cli_cmd commands[] = {
 	{"evidence", cmd_evidence, N_("keep files in the encrypted evidence vault, with their chain of custody"),
 	 N_("add FILE --source ID [--subject ID] [--captured-at T] [--captured-by X] [--url U]"
 	    " [--note N] | show ID | custody ID --add ACTION [--by X] [--note N] |"
-	    " export ID --out FILE | verify [ID|--all]")},
+	    " export ID --out FILE | verify [ID|--all] | gc [--dry-run] [--grace DURATION]")},
 	{"backup", cmd_backup, N_("write the database, its key file and evidence to one backup file, online"),
 	 N_("--out FILE [--force]")},
 	{"restore", cmd_restore, N_("restore a backup into --db, verifying its ledger and evidence"),
 	 N_("FILE [--force] [--recovery]")},
 	{"ledger", cmd_ledger, N_("sign checkpoints of the tamper-evident ledger, verify it, prove entries"),
-	 N_("checkpoint [--out FILE] | verify [--checkpoint FILE] | prove ID | key")},
+	 N_("checkpoint [--out FILE] | verify [--checkpoint FILE] [--full] | prove ID | key")},
 	{"link", cmd_link, N_("find the same person across imported lists (record linkage)"),
 	 N_("[--upper P] [--lower P] [--block-cap N] [--threads N] [--seed N]"
 	    " [--clusters-out FILE.csv] | --explain RECORD RECORD")},

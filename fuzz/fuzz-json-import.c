@@ -29,22 +29,29 @@ static bool term_exists(void *ctx, const char *vocab, const char *code)
 	return tg_term_exists(st, vocab, code);
 }
 
-static const char *ref_entity(void *ctx, const char *uid)
+static int ref_entity(void *ctx, const char *uid, const char **entity, tg_error *err)
 {
-	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-		if (!strcmp(uid, known[i].uid))
-			return known[i].entity;
-	return NULL;
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+		if (!strcmp(uid, known[i].uid)) {
+			*entity = known[i].entity;
+			return TG_OK;
+		}
+	}
+	*entity = NULL;
+	return TG_ENOTFOUND;
 }
 
-static const char *place_by_code(void *ctx, const char *code)
+static int place_by_code(void *ctx, const char *code, const char **uid, tg_error *err)
 {
-	return !strcmp(code, "kz-almaty") ? known[2].uid : NULL;
+	*uid = !strcmp(code, "kz-almaty") ? known[2].uid : NULL;
+	return *uid ? TG_OK : TG_ENOTFOUND;
 }
 
-static const char *parent_of(void *ctx, const char *entity, const char *uid)
+static int parent_of(void *ctx, const char *entity, const char *uid, const char **parent,
+                     tg_error *err)
 {
-	return NULL;
+	*parent = NULL;
+	return TG_OK;
 }
 
 static const tg_lookup lookup = {NULL, term_exists, ref_entity, place_by_code, parent_of};

@@ -364,8 +364,13 @@ int web_page_accountability_records(struct web_req *r, const char *rest)
 	for (size_t i = (size_t)page * PAGE_SIZE; i < n && i < (size_t)(page + 1) * PAGE_SIZE; i++) {
 		const json_t *id = json_array_get(ids, i);
 		json_t *doc;
-		if (tg_record_get(st, json_string_value(id), &doc, NULL))
+		int rc = tg_record_get(st, json_string_value(id), &doc, NULL);
+		if (rc == TG_ENOTFOUND)
 			continue;
+		if (rc) {
+			json_decref(acc);
+			return web_error(r, 500, NULL);
+		}
 		if (!web_authorize(&r->user, WEB_READ, doc)) {
 			hidden++;
 			json_decref(doc);

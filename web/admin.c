@@ -180,7 +180,7 @@ int web_page_ledger(struct web_req *r, const char *rest)
 	}
 	json_t *rep = NULL;
 	tg_error err = {0};
-	if (tg_ledger_verify(st, NULL, &rep, &err)) {
+	if (tg_ledger_verify(st, NULL, 0, &rep, &err)) {
 		tg_strbuf_adds(o, "<p class=\"error\" role=\"alert\">");
 		web_esc(o, err.msg);
 		tg_strbuf_adds(o, "</p>");

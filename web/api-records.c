@@ -22,17 +22,17 @@ static bool visible(const struct api_call *c, const json_t *doc)
 
 /* The record of the path, or NULL with 404 answered: missing, of another
  * entity than the path's (if it names one), or above the caller's
- * clearance, alike. */
+ * clearance, alike; 500 when it could not be read. */
 static json_t *path_record(struct api_call *c)
 {
 	json_t *doc = NULL;
 	const char *entity = NULL;
-	if (!tg_uuid_valid(c->id) || tg_record_get(c->st, c->id, &doc, NULL) ||
-	    !(entity = json_string_value(json_object_get(doc, "entity"))) ||
+	int rc = tg_uuid_valid(c->id) ? tg_record_get(c->st, c->id, &doc, NULL) : TG_ENOTFOUND;
+	if (rc || !(entity = json_string_value(json_object_get(doc, "entity"))) ||
 	    (c->entity && strcmp(entity, c->entity->name)) ||
 	    !visible(c, doc)) {
 		json_decref(doc);
-		web_error(c->r, 404, NULL);
+		web_error(c->r, web_record_status(rc), NULL);
 		return NULL;
 	}
 	return doc;
@@ -83,9 +83,14 @@ static int check_refs(struct api_call *c, const tg_entity *e, const json_t *body
 		}
 		const char *uid = json_string_value(v);
 		json_t *target = NULL;
-		if (f->type != TG_FT_REF || !uid || !tg_uuid_valid(uid) ||
-		    tg_record_get(c->st, uid, &target, NULL))
+		if (f->type != TG_FT_REF || !uid || !tg_uuid_valid(uid))
 			continue;
+		tg_error err = {0};
+		int rc = tg_record_get(c->st, uid, &target, &err);
+		if (rc == TG_ENOTFOUND)
+			continue; /* the store's own answer follows */
+		if (rc)
+			return web_api_fail(c, &err);
 		bool ok = visible(c, target);
 		json_decref(target);
 		if (!ok) {
@@ -313,8 +318,9 @@ static int hit(void *ctx, const tg_search_hit *h)
 {
 	struct gather *s = ctx;
 	json_t *doc;
-	if (tg_record_get(s->c->st, h->uid, &doc, NULL))
-		return 0;
+	int rc = tg_record_get(s->c->st, h->uid, &doc, NULL);
+	if (rc)
+		return rc == TG_ENOTFOUND ? 0 : rc; /* a read error ends the search: 500 */
 	/* The search applies the clearance already; this is the one access
 	 * decision all the same, and drops a record deleted meanwhile. */
 	if (visible(s->c, doc) && !json_object_get(doc, "deleted")) {

@@ -448,7 +448,7 @@ static int api_ledger(struct api_call *c)
 	json_t *rep = NULL;
 	tg_error err = {0};
 	const char *vkey = tg_ledger_vkey(c->st);
-	if (tg_ledger_verify(c->st, NULL, &rep, &err)) {
+	if (tg_ledger_verify(c->st, NULL, 0, &rep, &err)) {
 		if (err.code != TG_EINTEGRITY)
 			return web_api_fail(c, &err);
 		/* A ledger that does not verify is an answer, not a failure. */

@@ -59,20 +59,20 @@ int web_page_record(struct web_req *r, const char *rest)
 	if (!st)
 		return web_redirect(r, "/unlock");
 	json_t *doc = NULL;
-	if (!tg_uuid_valid(id) || tg_record_get(st, id, &doc, NULL) ||
-	    !web_authorize(&r->user, WEB_READ, doc)) {
+	int rc = tg_uuid_valid(id) ? tg_record_get(st, id, &doc, NULL) : TG_ENOTFOUND;
+	if (rc || !web_authorize(&r->user, WEB_READ, doc)) {
 		json_decref(doc);
-		return web_error(r, 404, NULL);
+		return web_error(r, web_record_status(rc), NULL);
 	}
 	if (what && !strcmp(what, "dossier") && !strcmp(r->method, "GET")) {
 		/* The printable file of the CLI's dossier, at the reader's
 		 * clearance; without a new checkpoint: a GET changes nothing. */
 		char *html = NULL;
 		tg_error err = {0};
-		int rc = tg_io_dossier_document(st, id, r->lang, r->user.clearance, NULL, &html, &err);
+		rc = tg_io_dossier_document(st, id, r->lang, r->user.clearance, NULL, &html, &err);
 		json_decref(doc);
 		if (rc)
-			return web_error(r, 404, NULL);
+			return web_error(r, web_record_status(rc), NULL);
 		web_document(r, html);
 		free(html);
 		return r->status;

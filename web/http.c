@@ -196,6 +196,11 @@ int web_error(struct web_req *r, int status, const char *msg)
 	return status;
 }
 
+int web_record_status(int code)
+{
+	return code && code != TG_ENOTFOUND ? 500 : 404;
+}
+
 int web_redirect(struct web_req *r, const char *path)
 {
 	/* Only local paths: never a redirect to a host a form field names. */

@@ -55,8 +55,9 @@ static int search_hit(void *ctx, const tg_search_hit *h)
 {
 	struct people *p = ctx;
 	json_t *doc;
-	if (tg_record_get(p->st, h->uid, &doc, NULL))
-		return 0;
+	int rc = tg_record_get(p->st, h->uid, &doc, NULL);
+	if (rc)
+		return rc == TG_ENOTFOUND ? 0 : rc; /* a read error ends the search */
 	if (web_authorize(&p->r->user, WEB_READ, doc) && !json_object_get(doc, "deleted")) {
 		person_row(p->r, p->st, doc);
 		p->shown++;
@@ -109,7 +110,9 @@ int web_page_people(struct web_req *r, const char *rest)
 		rc = tg_record_list(st, &f, list_hit, &p, &err);
 	}
 	tg_strbuf_adds(o, "</tbody></table>");
-	if (rc && err.code == TG_EINVAL) {
+	if (rc && err.code != TG_EINVAL)
+		return web_error(r, 500, NULL); /* not "No one found." */
+	if (rc) {
 		tg_strbuf_adds(o, "<p class=\"error\">");
 		web_esc(o, err.msg);
 		tg_strbuf_adds(o, "</p>");

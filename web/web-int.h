@@ -104,6 +104,11 @@ int web_parse_form(struct web_req *r);
 void web_add_header(struct web_req *r, const char *name, const char *value);
 /* Status and a plain message (HTML or JSON per the request's kind). */
 int web_error(struct web_req *r, int status, const char *msg);
+/* The status for a record that cannot be shown, code being what reading
+ * it returned: 500 for a storage error (a database that cannot be read
+ * must not pass for a missing record), else 404 (TG_ENOTFOUND, or TG_OK
+ * for a record the reader may not see). */
+int web_record_status(int code);
 /* A 303 redirect to a local path. */
 int web_redirect(struct web_req *r, const char *path);
 /* A 303 to page (/login, /reauth) with next= this request's path, to come

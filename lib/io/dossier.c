@@ -375,7 +375,10 @@ int tg_io_dossier_document(tg_store *st, const char *id, const char *lang, int c
 	tg_strbuf out = TG_STRBUF_INIT;
 	tg_html h = {st, lang, clearance, &out, false};
 	json_t *doc = NULL;
-	if (!tg_uuid_valid(id) || tg_record_get(st, id, &doc, NULL) || !tg_html_visible(&h, doc)) {
+	int rc = tg_uuid_valid(id) ? tg_record_get(st, id, &doc, err) : TG_ENOTFOUND;
+	if (rc && rc != TG_ENOTFOUND)
+		return rc; /* the database could not be read: not "no record" */
+	if (rc || !tg_html_visible(&h, doc)) {
 		json_decref(doc);
 		return tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), id);
 	}
@@ -394,7 +397,7 @@ int tg_io_dossier_document(tg_store *st, const char *id, const char *lang, int c
 	tg_strbuf_adds(&out, " ");
 	tg_html_esc(&out, _(levels[clearance < 0 ? 0 : clearance > 2 ? 2 : clearance]));
 	tg_strbuf_adds(&out, "</p>");
-	int rc = tg_html_dossier(&h, doc, err);
+	rc = tg_html_dossier(&h, doc, err);
 	if (!rc && checkpoint) {
 		tg_strbuf_addf(&out, "<h2>%s</h2><p>", _("Ledger checkpoint"));
 		tg_html_esc(&out, _("Every change to these records is a leaf of the database's signed,"

@@ -11,6 +11,7 @@
 #include "stats/stats.h"
 #include "store/store.h"
 #include "util/util.h"
+#include "vault/vault.h"
 
 /*
  * Writes every record (soft-deleted ones too, with their deletion marks)
@@ -307,5 +308,51 @@ int tg_io_public_tables(tg_store *st, const json_t *places, int min_cell, json_t
  * EOI, dropped; every other byte kept (jpeg.c). *out: caller frees.
  * EINVAL when the segments cannot be followed to EOI. */
 int tg_jpeg_strip(const uint8_t *in, size_t n, uint8_t **out, size_t *outlen, tg_error *err);
+
+/* ---- the evidence vault against the records (orphans.c) ---- */
+
+/* How long a file of the vault is left alone after it was last written,
+ * by default: seconds. */
+#define TG_ORPHAN_GRACE 3600
+
+/* A file of the vault that no evidence record names: a blob an intake
+ * sealed but did not record (it was killed in between), or an unfinished
+ * intake's temporary file. */
+typedef struct tg_orphan {
+	const tg_vault_file *file;
+	int64_t age; /* seconds since it was last written */
+	bool young;  /* changed within the grace period: left alone */
+} tg_orphan;
+
+typedef struct tg_orphan_report {
+	long files;              /* blobs and temporary files in the vault */
+	long orphans;            /* of those, the ones no evidence names */
+	long temps;              /* of the orphans, temporary files */
+	long young;              /* of the orphans, changed within the grace period */
+	uint64_t bytes;          /* the size of those older than the grace period */
+	long removed;            /* by tg_io_vault_gc */
+	uint64_t removed_bytes;
+	char entry[TG_UUID_LEN]; /* the removal's ledger entry ("vault_gc"), "" if none */
+} tg_orphan_report;
+
+/* Finds the orphans of vault v: cb (may be NULL) is called with each (it
+ * returns 0 to go on), *rep gets the counts. Reads only; an intake in
+ * flight in another process shows as a young orphan. */
+int tg_io_vault_orphans(tg_store *st, tg_vault *v, int64_t grace,
+                        int (*cb)(void *ctx, const tg_orphan *o), void *ctx,
+                        tg_orphan_report *rep, tg_error *err);
+
+/* As tg_io_vault_orphans, then removes (shreds) the orphans older than
+ * grace seconds, after a ledger entry "vault_gc" that names each (name,
+ * kind "blob" or "temp", size). First takes the vault exclusively
+ * (TG_EIO while another process has it open: an intake, an export, a
+ * verification) and verifies the ledger (its error, with nothing removed:
+ * a database that lost records would make their blobs look unnamed).
+ * A blob any evidence record names, live or deleted, now or in an earlier
+ * version, is never removed (tg_evidence_blobs). A file that cannot be
+ * removed does not stop the others; the first such error is returned. */
+int tg_io_vault_gc(tg_store *st, tg_vault *v, int64_t grace,
+                   int (*cb)(void *ctx, const tg_orphan *o), void *ctx, tg_orphan_report *rep,
+                   tg_error *err);
 
 #endif

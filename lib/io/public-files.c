@@ -446,7 +446,7 @@ static int record(struct pub *x, const char *id, const char *made_at, const char
 	                        "images", (json_int_t)x->rep->images, "min_cell",
 	                        x->min_cell);
 	if (!rc)
-		rc = tg_store_log_public_export(x->st, id, doc, x->err);
+		rc = tg_store_log_event(x->st, "public_export", id, doc, x->err);
 	json_decref(doc);
 	if (!rc && rename(x->dir, x->o->out))
 		rc = tg_error_set(x->err, TG_EIO, "--out", _("cannot write %s"), x->o->out);

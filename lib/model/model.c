@@ -70,16 +70,23 @@ static int norm_ref(const tg_field *f, const char *s, const char *path, const tg
                     json_t **out, tg_error *err)
 {
 	const char *uid = s;
+	int rc = TG_OK;
 	if (!tg_uuid_valid(s)) {
-		uid = (f->refs & tg_model_refbit("place")) ? lk->place_by_code(lk->ctx, s) : NULL;
-		if (!uid)
+		rc = (f->refs & tg_model_refbit("place")) ? lk->place_by_code(lk->ctx, s, &uid, err)
+		                                          : TG_ENOTFOUND;
+		if (rc == TG_ENOTFOUND)
 			return tg_error_set(err, TG_EREF, path,
 			                    _("%s: \"%s\" is neither a record id nor a place code"),
 			                    path, s);
+		if (rc)
+			return rc;
 	}
-	const char *ent = lk->ref_entity(lk->ctx, uid);
-	if (!ent)
+	const char *ent;
+	rc = lk->ref_entity(lk->ctx, uid, &ent, err);
+	if (rc == TG_ENOTFOUND)
 		return tg_error_set(err, TG_EREF, path, _("%s: no record %s"), path, s);
+	if (rc)
+		return rc; /* a storage error is no dangling reference */
 	if (!(f->refs & tg_model_refbit(ent)))
 		return tg_error_set(err, TG_EREF, path, _("%s: %s is a %s, which cannot be used here"),
 		                    path, s, ent);
@@ -266,7 +273,9 @@ static int check_parent(const tg_entity *e, const json_t *doc, const char *uid,
 		if (!strcmp(p, uid))
 			return tg_error_set(err, TG_EREF, "parent",
 			                    _("parent: %s would be its own ancestor"), uid);
-		p = lk->parent_of(lk->ctx, e->name, p);
+		int rc = lk->parent_of(lk->ctx, e->name, p, &p, err);
+		if (rc)
+			return rc;
 	}
 	return p ? tg_error_set(err, TG_EREF, "parent", _("parent: hierarchy is too deep"))
 	         : TG_OK;

@@ -74,12 +74,18 @@ unsigned tg_model_refbit(const char *entity);
 typedef struct tg_lookup {
 	void *ctx;
 	bool (*term_exists)(void *ctx, const char *vocab, const char *code);
-	/* Entity name of the record with this id (deleted ones too), or NULL. */
-	const char *(*ref_entity)(void *ctx, const char *uid);
-	/* Id of the place with this code, or NULL. */
-	const char *(*place_by_code)(void *ctx, const char *code);
-	/* Parent id of an event or place, for cycle checks, or NULL. */
-	const char *(*parent_of)(void *ctx, const char *entity, const char *uid);
+	/* The entity name of the record with this id (deleted ones too) in
+	 * *entity: 0; TG_ENOTFOUND when there is none (err untouched);
+	 * another code, err filled, when storage could not say. */
+	int (*ref_entity)(void *ctx, const char *uid, const char **entity, tg_error *err);
+	/* The id of the place with this code in *uid: 0; TG_ENOTFOUND when
+	 * there is none (err untouched); another code, err filled, when
+	 * storage could not say. */
+	int (*place_by_code)(void *ctx, const char *code, const char **uid, tg_error *err);
+	/* The parent id of an event or place in *parent, for cycle checks
+	 * (NULL when it has none): 0, or a storage error with err filled. */
+	int (*parent_of)(void *ctx, const char *entity, const char *uid, const char **parent,
+	                 tg_error *err);
 } tg_lookup;
 
 /*

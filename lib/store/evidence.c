@@ -2,7 +2,8 @@
  * Evidence records: a file sealed in the vault becomes an evidence record
  * and its first custody entry ("intake") in one transaction, so there is
  * never a record without its intake or the reverse.  The CLI and the web
- * upload both come through here.
+ * upload both come through here.  What the vault's clean-up must keep is
+ * asked here too.
  */
 #include <string.h>
 
@@ -40,5 +41,28 @@ int tg_evidence_intake(tg_store *st, const json_t *meta, const char *filename, c
 	else
 		tg_store_rollback(st);
 	json_decref(doc);
+	return rc;
+}
+
+int tg_evidence_blobs(tg_store *st, int (*cb)(void *ctx, const char *blob), void *ctx,
+                      tg_error *err)
+{
+	/* The change entries are append-only and in the ledger: a blob any
+	 * version of any evidence record named is kept even if its row were
+	 * gone. An evidence entry's document is the record as written. */
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+	        "SELECT blob FROM evidence WHERE blob IS NOT NULL"
+	        " UNION SELECT json_extract(doc, '$.blob') FROM change"
+	        " WHERE entity = 'evidence' AND json_valid(doc)"
+	        "  AND json_extract(doc, '$.blob') IS NOT NULL",
+	        -1, &s, NULL) != SQLITE_OK)
+		return tg_store_dberr(st, err);
+	int rc = TG_OK, step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
+		rc = cb(ctx, (const char *)sqlite3_column_text(s, 0));
+	if (!rc && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
+	sqlite3_finalize(s);
 	return rc;
 }

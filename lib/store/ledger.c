@@ -79,12 +79,12 @@ static int get_blob(tg_store *st, const char *sql, int64_t a, int64_t b, int nb,
 	sqlite3_bind_int64(s, 1, a);
 	if (nb > 1)
 		sqlite3_bind_int64(s, 2, b);
-	int found = 0, step = sqlite3_step(s);
+	int step = sqlite3_step(s), found = 0;
 	if (step == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32) {
 		memcpy(out, sqlite3_column_blob(s, 0), 32);
 		found = 1;
 	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		found = TG_EDB; /* a read error is not a missing hash */
+		found = TG_EDB; /* a read that failed: not a missing or damaged hash */
 	}
 	sqlite3_reset(s);
 	return found;
@@ -141,20 +141,21 @@ int tg_ledger_append(tg_store *st, int64_t seq, const char *at, const char *acto
 	return rc;
 }
 
-static int meta_get(tg_store *st, const char *key, tg_strbuf *out)
+/* 1 and the value of key appended to out; 0 when there is none; a
+ * storage error (err filled) when it could not be read: never 0 then, or
+ * a key that is there would be made anew. */
+static int meta_get(tg_store *st, const char *key, tg_strbuf *out, tg_error *err)
 {
-	sqlite3_stmt *s = tg_store_stmt(st, "SELECT value FROM meta WHERE key = ?", NULL);
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT value FROM meta WHERE key = ?", err);
 	if (!s)
 		return TG_EDB;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	int found = 0, step = sqlite3_step(s);
+	int step = sqlite3_step(s), found = 0;
 	if (step == SQLITE_ROW && sqlite3_column_text(s, 0)) {
 		tg_strbuf_adds(out, (const char *)sqlite3_column_text(s, 0));
 		found = 1;
 	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		/* A read error must not pass for a key never made: one would be
-		 * made over it. */
-		found = TG_EDB;
+		found = tg_store_dberr(st, err);
 	}
 	sqlite3_reset(s);
 	return found;
@@ -178,11 +179,14 @@ static int meta_put(tg_store *st, const char *key, const char *value, tg_error *
  * SECRET_MAX). In an encrypted database the secret is also sealed
  * (secretbox) under the ledger subkey of the master key: "s:" + hex of
  * nonce, tag and ciphertext. A throwaway --no-encrypt database keeps it as
- * plain hex, as readable as its records. */
-static int secret_get(tg_store *st, const char *key, uint8_t *dst, size_t n)
+ * plain hex, as readable as its records. 1 when read, 0 when there is
+ * none; TG_EINTEGRITY with the message damaged when it does not decode or
+ * open, or a storage error when it could not be read. */
+static int secret_get(tg_store *st, const char *key, uint8_t *dst, size_t n, const char *damaged,
+                      tg_error *err)
 {
 	tg_strbuf hex = TG_STRBUF_INIT;
-	int found = meta_get(st, key, &hex);
+	int found = meta_get(st, key, &hex, err);
 	bool sealed = found == 1 && !strncmp(hex.buf, "s:", 2);
 	uint8_t box[SEALED_LEN];
 	size_t len = 0, want = sealed ? crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n : n;
@@ -194,7 +198,7 @@ static int secret_get(tg_store *st, const char *key, uint8_t *dst, size_t n)
 	     (sealed && crypto_secretbox_open_easy(dst, box + crypto_secretbox_NONCEBYTES,
 	                                           len - crypto_secretbox_NONCEBYTES, box,
 	                                           st->ledger_wrap))))
-		found = TG_EINTEGRITY;
+		found = tg_error_set(err, TG_EINTEGRITY, key, "%s", damaged);
 	if (hex.alloc)
 		sodium_memzero(hex.buf, hex.len);
 	sodium_memzero(box, sizeof box);
@@ -228,19 +232,18 @@ static int ensure_keys(tg_store *st, struct tg_ledger_state *l, tg_error *err)
 {
 	tg_strbuf sb = TG_STRBUF_INIT;
 	int rc = TG_OK;
-	int have = secret_get(st, "ledger_mac_key", l->mac_key, 32);
+	const char *damaged = _("the ledger key is damaged");
+	int have = secret_get(st, "ledger_mac_key", l->mac_key, 32, damaged, err);
 	if (have == 0) {
 		randombytes_buf(l->mac_key, 32);
 		rc = secret_put(st, "ledger_mac_key", l->mac_key, 32, err);
-	} else if (have == TG_EDB) {
-		rc = tg_store_dberr(st, err);
 	} else if (have < 0) {
-		rc = tg_error_set(err, TG_EINTEGRITY, "ledger", _("the ledger key is damaged"));
+		rc = have;
 	}
-	int origin = rc ? rc : meta_get(st, "ledger_origin", &sb);
-	if (origin == TG_EDB)
-		rc = tg_store_dberr(st, err);
-	if (!rc && origin != 1) {
+	have = rc ? rc : meta_get(st, "ledger_origin", &sb, err);
+	if (have < 0)
+		rc = have;
+	else if (have == 0) {
 		uint8_t id[8];
 		char hex[17];
 		randombytes_buf(id, sizeof id);
@@ -252,17 +255,16 @@ static int ensure_keys(tg_store *st, struct tg_ledger_state *l, tg_error *err)
 	if (!rc)
 		l->origin = tg_strbuf_detach(&sb);
 	tg_strbuf_release(&sb);
-	have = rc ? rc : secret_get(st, "ledger_signing_key", l->sk, TG_NOTE_SECRET_LEN);
+	have = rc ? rc
+	          : secret_get(st, "ledger_signing_key", l->sk, TG_NOTE_SECRET_LEN, damaged, err);
 	if (!rc && have == 0) {
 		rc = tg_note_keygen(l->origin, l->sk, &l->vkey, err);
 		if (!rc)
 			rc = secret_put(st, "ledger_signing_key", l->sk, TG_NOTE_SECRET_LEN, err);
 	} else if (!rc && have == 1) {
 		rc = tg_note_vkey(l->origin, l->sk + 32, &l->vkey, err);
-	} else if (!rc && have == TG_EDB) {
-		rc = tg_store_dberr(st, err);
 	} else if (!rc) {
-		rc = tg_error_set(err, TG_EINTEGRITY, "ledger", _("the ledger key is damaged"));
+		rc = have;
 	}
 	return rc;
 }
@@ -283,7 +285,7 @@ static int64_t leaf_count(tg_store *st)
 			snprintf(st->ledger->last_at, TG_TIME_LEN, "%s",
 			         (const char *)sqlite3_column_text(s, 1));
 	} else if (step != SQLITE_DONE) {
-		n = -1;
+		n = -1; /* not 0: an empty ledger would be built anew */
 	}
 	sqlite3_reset(s);
 	return n;
@@ -373,8 +375,12 @@ int tg_ledger_open(tg_store *st, tg_error *err)
 		rc = tg_store_exec(st, "COMMIT", err);
 	if (rc) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		/* A page that failed authentication is the cause to name. */
-		if (st->vfs_path && tg_cryptvfs_error(st->vfs_path, SQLITE_IOERR_AUTH, err))
+		/* A page that failed authentication is the cause to name, if
+		 * one did: a read that failed is no tampering. */
+		tg_cryptvfs_fault ft;
+		if (st->vfs_path && tg_cryptvfs_last_fault(st->vfs_path, &ft) &&
+		    ft.kind == TG_CRYPTVFS_AUTH &&
+		    tg_cryptvfs_error(st->vfs_path, SQLITE_IOERR_AUTH, err))
 			rc = err ? err->code : TG_EINTEGRITY;
 	}
 	return rc ? rc : tg_ledger_check_rollback(st, err);
@@ -582,7 +588,8 @@ static int recompute(tg_store *st, struct hashes *x, json_t *regressions, tg_err
 			                                             "at", c[1]));
 		x->n++;
 	}
-	/* A read error ends the walk as an error, never as a shorter log. */
+	/* A read that fails is a storage error, not a shorter ledger that
+	 * would then read as rewritten history. */
 	if (!rc && step != SQLITE_DONE)
 		rc = tg_store_dberr(st, err);
 	sqlite3_finalize(s);
@@ -633,26 +640,56 @@ static int check_note(tg_store *st, const struct hashes *x, const char *note, co
 	return rc;
 }
 
-int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *err)
+/* The SQLite result code a line of quick_check or integrity_check names
+ * for a page it could not get ("... error code=266"), or 0. */
+static int page_error_code(const char *line)
+{
+	const char *at = line ? strstr(line, "error code=") : NULL;
+	return at ? atoi(at + 11) : 0;
+}
+
+/* SQLite's own check of every page (quick_check), or of every page, index
+ * entry and constraint too (integrity_check, full): in an encrypted
+ * database a page that fails authentication is named here, whatever table
+ * it belongs to. A page that cannot be read is an I/O error, not damage:
+ * a failing disk is not an altered file. */
+static int check_pages(tg_store *st, bool full, tg_error *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, full ? "PRAGMA integrity_check" : "PRAGMA quick_check", -1,
+	                       &s, NULL) != SQLITE_OK)
+		return tg_store_dberr(st, err);
+	int step, auth = 0, io = 0;
+	char first[400] = "";
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(s, 0);
+		/* "*** in database main ***\n" heads the first finding. */
+		const char *nl = line && !strncmp(line, "*** ", 4) ? strchr(line, '\n') : NULL;
+		if (!*first)
+			snprintf(first, sizeof first, "%s", nl ? nl + 1 : line ? line : "?");
+		int code = page_error_code(line);
+		auth += code == SQLITE_IOERR_AUTH;
+		io += code && code != SQLITE_IOERR_AUTH;
+	}
+	int rc = step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+	sqlite3_finalize(s);
+	if (rc || !strcmp(first, "ok"))
+		return rc;
+	if (auth && st->vfs_path && tg_cryptvfs_error(st->vfs_path, SQLITE_IOERR_AUTH, err))
+		return err ? err->code : TG_EINTEGRITY;
+	if (io && !auth)
+		return tg_error_set(err, TG_EIO, "database", _("the database could not be read: %s"),
+		                    first);
+	return tg_error_set(err, TG_EINTEGRITY, "database", _("the database file is damaged: %s"),
+	                    *first ? first : "?");
+}
+
+int tg_ledger_verify(tg_store *st, const char *note, int flags, json_t **report, tg_error *err)
 {
 	*report = NULL;
 	int rc = fresh_frontier(st, err);
-	if (rc)
-		return rc;
-	/* Every page first: in an encrypted database a page that fails
-	 * authentication is named here, whatever table it belongs to. */
-	sqlite3_stmt *qc;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &qc, NULL) != SQLITE_OK)
-		return tg_store_dberr(st, err);
-	int step = sqlite3_step(qc);
-	bool fine = step == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(qc, 0), "ok");
-	rc = step == SQLITE_ROW || step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
-	if (!rc && !fine && !(st->vfs_path && tg_cryptvfs_error(st->vfs_path, SQLITE_IOERR_AUTH, err)))
-		rc = tg_error_set(err, TG_EINTEGRITY, "database", _("the database file is damaged: %s"),
-		                  step == SQLITE_ROW ? (const char *)sqlite3_column_text(qc, 0) : "?");
-	else if (!rc && !fine)
-		rc = err ? err->code : TG_EINTEGRITY;
-	sqlite3_finalize(qc);
+	if (!rc)
+		rc = check_pages(st, flags & TG_VERIFY_FULL, err);
 	if (rc)
 		return rc;
 	struct hashes x = {malloc((st->ledger->frontier.size + 1) * 32), 0};
@@ -673,7 +710,7 @@ int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *
 	if (!rc && sqlite3_prepare_v2(st->db, "SELECT size, note FROM tlog_checkpoint ORDER BY size",
 	                              -1, &s, NULL) != SQLITE_OK)
 		rc = tg_store_dberr(st, err);
-	step = SQLITE_DONE;
+	int step = SQLITE_DONE;
 	while (!rc && s && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		char where[64];
 		snprintf(where, sizeof where, "checkpoint %lld", (long long)sqlite3_column_int64(s, 0));
@@ -690,9 +727,10 @@ int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *
 	if (!rc) {
 		char hex[65];
 		sodium_bin2hex(hex, sizeof hex, root, 32);
-		*report = json_pack("{s:b, s:I, s:s, s:i, s:o, s:s}", "ok", 1, "size", (json_int_t)x.n,
-		                    "root", hex, "checkpoints", checked, "clock_regressions",
-		                    regressions, "vkey", st->ledger->vkey);
+		*report = json_pack("{s:b, s:I, s:s, s:i, s:o, s:s, s:s}", "ok", 1, "size",
+		                    (json_int_t)x.n, "root", hex, "checkpoints", checked,
+		                    "clock_regressions", regressions, "vkey", st->ledger->vkey,
+		                    "pages", flags & TG_VERIFY_FULL ? "integrity_check" : "quick_check");
 		regressions = NULL;
 	}
 	json_decref(regressions);
@@ -706,11 +744,11 @@ int tg_store_vault_key(tg_store *st, uint8_t out[32], tg_error *err)
 		memcpy(out, st->vault_key, 32);
 		return TG_OK;
 	}
-	int have = secret_get(st, "vault_key", out, 32);
+	int have = secret_get(st, "vault_key", out, 32, _("the vault key is damaged"), err);
 	if (have == 1)
 		return TG_OK;
 	if (have < 0)
-		return tg_error_set(err, TG_EINTEGRITY, "vault", _("the vault key is damaged"));
+		return have;
 	randombytes_buf(out, 32);
 	return secret_put(st, "vault_key", out, 32, err);
 }

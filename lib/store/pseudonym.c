@@ -1,6 +1,6 @@
 /*
  * What a public export needs from the store: the key of the database's
- * pseudonyms, and the export's own change entry in the ledger.
+ * pseudonyms (its own change entry is tg_store_log_event's).
  *
  * A pseudonym is a keyed hash of a record's id.  The key is random, made
  * once per database and kept in it (table pseudonym_key, migration 12), so
@@ -85,17 +85,4 @@ void tg_pseudonym(const uint8_t key[TG_PSEUDONYM_KEY_LEN], const char *prefix, c
 		out[n++] = b32[(v >> (11 - shift)) & 31];
 	}
 	out[n] = '\0';
-}
-
-int tg_store_log_public_export(tg_store *st, const char *uid, const json_t *doc, tg_error *err)
-{
-	char *text = tg_model_canonical(doc);
-	if (!text)
-		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
-	int rc = tg_store_enter(st, err);
-	if (!rc)
-		rc = tg_store_leave(st, tg_store_log(st, "public_export", uid, "create", text, NULL, err),
-		                    err);
-	free(text);
-	return rc;
 }

@@ -143,10 +143,9 @@ int tg_store_read(tg_store *st, const tg_entity *e, const char *uid, json_t **ou
 int tg_record_get(tg_store *st, const char *uid, json_t **out, tg_error *err)
 {
 	*out = NULL;
-	const char *name = tg_record_entity(st, uid);
-	if (!name)
-		return tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), uid);
-	return tg_store_read(st, tg_model_entity(name), uid, out, err);
+	const char *name;
+	int rc = tg_record_entity(st, uid, &name, err);
+	return rc ? rc : tg_store_read(st, tg_model_entity(name), uid, out, err);
 }
 
 /* Text of every value bound into a list query, in order. */
@@ -281,11 +280,20 @@ void tg_store_pad_date(char out[16], const char *d, const char *tail)
 	snprintf(out, 16, "%s%s", buf, tail + (strlen(buf) - 4));
 }
 
-const char *tg_store_place_uid(tg_store *st, const char *place)
+int tg_store_place_uid(tg_store *st, const char *place, const char **uid, tg_error *err)
 {
-	const char *uid = tg_uuid_valid(place) ? place : st->lookup.place_by_code(st, place);
-	const char *ent = uid ? tg_record_entity(st, uid) : NULL;
-	return ent && !strcmp(ent, "place") ? uid : NULL;
+	*uid = NULL;
+	const char *id = place, *ent = NULL;
+	int rc = tg_uuid_valid(place) ? TG_OK : st->lookup.place_by_code(st, place, &id, err);
+	if (!rc)
+		rc = tg_store_find_entity(st, id, &ent, err);
+	if (!rc && strcmp(ent, "place"))
+		rc = TG_ENOTFOUND;
+	if (rc == TG_ENOTFOUND)
+		return tg_error_set(err, TG_ENOTFOUND, "place", _("no place %s"), place);
+	if (!rc)
+		*uid = id;
+	return rc;
 }
 
 /* Where a list goes: documents (cb) or canonical texts (tcb). */
@@ -364,7 +372,8 @@ static int list_entity(tg_store *st, const tg_entity *e, const tg_filter *f, con
 	}
 	for (int i = 0; i < b.n; i++)
 		sqlite3_bind_text(s, i + 1, b.v[i], -1, SQLITE_STATIC);
-	while (!rc && *left != 0 && sqlite3_step(s) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (!rc && *left != 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*skip > 0) {
 			(*skip)--;
 			continue;
@@ -388,6 +397,8 @@ static int list_entity(tg_store *st, const tg_entity *e, const tg_filter *f, con
 		if (*left > 0)
 			(*left)--;
 	}
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
 	sqlite3_finalize(s);
 done:
 	free(needle);
@@ -422,8 +433,9 @@ static int list_records(tg_store *st, const tg_filter *f, const struct list_out 
 	const char *place = NULL;
 	char place_uid[TG_UUID_LEN];
 	if (f->place) {
-		if (!(place = tg_store_place_uid(st, f->place)))
-			return tg_error_set(err, TG_ENOTFOUND, "place", _("no place %s"), f->place);
+		int rc = tg_store_place_uid(st, f->place, &place, err);
+		if (rc)
+			return rc;
 		snprintf(place_uid, sizeof place_uid, "%s", place);
 		place = place_uid;
 	}
@@ -448,36 +460,52 @@ static int list_records(tg_store *st, const tg_filter *f, const struct list_out 
 
 /* Calls cb with each change entry s yields (seq, at, actor, entity, uid,
  * op, doc, reason) until cb returns non-zero. */
-static int walk_changes(sqlite3_stmt *s, tg_change_cb cb, void *ctx)
+/* Calls cb with each change entry s selects; a read that fails midway is
+ * a storage error, not a shorter history. */
+static int walk_changes(tg_store *st, sqlite3_stmt *s, tg_change_cb cb, void *ctx,
+                        tg_error *err)
 {
-	int rc = TG_OK;
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+	int rc = TG_OK, step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		tg_change c = {.seq = sqlite3_column_int64(s, 0)};
 		const char **f[] = {&c.at, &c.actor, &c.entity, &c.uid, &c.op, &c.doc, &c.reason};
 		for (int i = 0; i < 7; i++)
 			*f[i] = (const char *)sqlite3_column_text(s, i + 1);
 		rc = cb(ctx, &c);
 	}
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
 	return rc;
 }
 
-static bool has_change_entries(tg_store *st, const char *uid)
+/* 0 when uid has change entries, TG_ENOTFOUND when it has none, or a
+ * storage error. */
+static int has_change_entries(tg_store *st, const char *uid, tg_error *err)
 {
-	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM change WHERE uid = ? LIMIT 1", NULL);
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM change WHERE uid = ? LIMIT 1", err);
 	if (!s)
-		return false;
+		return TG_EDB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-	bool found = sqlite3_step(s) == SQLITE_ROW;
+	int step = sqlite3_step(s);
+	int rc = step == SQLITE_ROW ? TG_OK : step == SQLITE_DONE ? TG_ENOTFOUND
+	                                                          : tg_store_dberr(st, err);
 	sqlite3_reset(s);
-	return found;
+	return rc;
 }
 
 int tg_record_history(tg_store *st, const char *uid, tg_change_cb cb, void *ctx, tg_error *err)
 {
 	/* Accounts, tokens and decisions have change entries but no record. */
-	if (uid && !tg_record_entity(st, uid) && !strchr(uid, '/') &&
-	    !has_change_entries(st, uid))
-		return tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), uid);
+	if (uid && !strchr(uid, '/')) {
+		const char *entity;
+		int rc = tg_store_find_entity(st, uid, &entity, err);
+		if (rc == TG_ENOTFOUND)
+			rc = has_change_entries(st, uid, err);
+		if (rc == TG_ENOTFOUND)
+			return tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), uid);
+		if (rc)
+			return rc;
+	}
 	sqlite3_stmt *s;
 	const char *sql = uid ? "SELECT seq, at, actor, entity, uid, op, doc, reason FROM change"
 	                        " WHERE uid = ? ORDER BY seq"
@@ -487,7 +515,7 @@ int tg_record_history(tg_store *st, const char *uid, tg_change_cb cb, void *ctx,
 		return tg_store_dberr(st, err);
 	if (uid)
 		sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-	int rc = walk_changes(s, cb, ctx);
+	int rc = walk_changes(st, s, cb, ctx, err);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -500,7 +528,7 @@ int tg_record_recent(tg_store *st, int limit, tg_change_cb cb, void *ctx, tg_err
 	                       -1, &s, NULL) != SQLITE_OK)
 		return tg_store_dberr(st, err);
 	sqlite3_bind_int(s, 1, limit > 0 ? limit : 20);
-	int rc = walk_changes(s, cb, ctx);
+	int rc = walk_changes(st, s, cb, ctx, err);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -603,8 +631,8 @@ int tg_record_refs(tg_store *st, const char *entity, const char *field, const ch
 int tg_store_each_uid(tg_store *st, const tg_entity *e, sqlite3_stmt *s, tg_record_cb cb,
                       void *ctx, tg_error *err)
 {
-	int rc = 0;
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+	int rc = 0, step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		json_t *doc;
 		char id[TG_UUID_LEN];
 		snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(s, 0));
@@ -614,6 +642,8 @@ int tg_store_each_uid(tg_store *st, const tg_entity *e, sqlite3_stmt *s, tg_reco
 			json_decref(doc);
 		}
 	}
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
 	return rc;
 }
 

@@ -53,7 +53,8 @@ static int walk(tg_store *st, const tg_entity *top, const tg_entity *child, cons
 	 * may walk again. */
 	char (*ids)[TG_UUID_LEN] = NULL;
 	size_t n = 0, cap = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
 			ids = realloc(ids, cap * sizeof *ids);
@@ -62,6 +63,8 @@ static int walk(tg_store *st, const tg_entity *top, const tg_entity *child, cons
 		}
 		snprintf(ids[n++], TG_UUID_LEN, "%s", (const char *)sqlite3_column_text(s, 0));
 	}
+	if (step != SQLITE_DONE)
+		rc = tg_store_dberr(st, err);
 	sqlite3_reset(s);
 	for (size_t i = 0; !rc && i < n; i++) {
 		json_t *doc;
@@ -78,13 +81,13 @@ static int walk(tg_store *st, const tg_entity *top, const tg_entity *child, cons
 int tg_record_related(tg_store *st, const char *uid, tg_related_cb cb, void *ctx,
                       tg_error *err)
 {
-	const char *entity = tg_record_entity(st, uid);
-	if (!entity)
-		return tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), uid);
+	const char *entity;
+	int rc = tg_record_entity(st, uid, &entity, err);
+	if (rc)
+		return rc;
 	unsigned bit = tg_model_refbit(entity);
 	int n;
 	const tg_entity *const *all = tg_model_entities(&n);
-	int rc = 0;
 	for (int i = 0; !rc && i < n; i++) {
 		const tg_entity *e = all[i];
 		for (int j = 0; !rc && j < e->nfields; j++) {

@@ -451,8 +451,11 @@ int tg_search(tg_store *st, const tg_search_opts *o, tg_search_cb cb, void *ctx,
 	if (o->entity && !tg_model_entity(o->entity))
 		return tg_error_set(err, TG_EINVAL, "type", _("no entity named %s"), o->entity);
 	const char *place = NULL;
-	if (o->place && !(place = tg_store_place_uid(st, o->place)))
-		return tg_error_set(err, TG_ENOTFOUND, "place", _("no place %s"), o->place);
+	if (o->place) {
+		int rc = tg_store_place_uid(st, o->place, &place, err);
+		if (rc)
+			return rc;
+	}
 	const char *dates[] = {o->from, o->to};
 	for (int i = 0; i < 2; i++) {
 		tg_pdate d;

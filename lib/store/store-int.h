@@ -72,6 +72,11 @@ int tg_store_migrate(tg_store *st, tg_error *err);
 int tg_vocab_load(tg_store *st, tg_error *err);
 void tg_vocab_free(tg_store *st);
 
+/* As tg_record_entity for a look-up whose "no such record" is an answer,
+ * not a failure: TG_ENOTFOUND leaves err as it was; a storage error fills
+ * it. */
+int tg_store_find_entity(tg_store *st, const char *uid, const char **entity, tg_error *err);
+
 /* Appends a change entry. */
 int tg_store_log(tg_store *st, const char *entity, const char *uid, const char *op,
                  const char *doc, const char *reason, tg_error *err);
@@ -117,9 +122,10 @@ int tg_search_register(tg_store *st, tg_error *err);
 /* Forgets the stems of vocabulary labels (a term was added). */
 void tg_search_forget_terms(tg_store *st);
 
-/* The id of a place given by id or code, or NULL. Valid until the next
- * look-up. */
-const char *tg_store_place_uid(tg_store *st, const char *place);
+/* The id of a place given by id or code in *uid, valid until the next
+ * look-up: 0; TG_ENOTFOUND ("no place PLACE" at "place"), or a storage
+ * error when the database could not be read. */
+int tg_store_place_uid(tg_store *st, const char *place, const char **uid, tg_error *err);
 /* A partial date padded to the start ("-00-00") or end ("-99-99") of the
  * interval it covers, for string comparisons in SQL; "" for NULL. */
 void tg_store_pad_date(char out[16], const char *date, const char *tail);

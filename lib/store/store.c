@@ -73,9 +73,43 @@ sqlite3_stmt *tg_store_stmt(tg_store *st, const char *sql, tg_error *err)
 	return s;
 }
 
-static const char *lk_ref_entity(void *ctx, const char *uid)
+/* The one text column sql (one parameter: key) selects, copied to buf:
+ * 0 and *out = buf; TG_ENOTFOUND (err untouched) when there is no row or
+ * the value is NULL; a storage error, err filled, when the read failed. */
+static int one_text(tg_store *st, const char *sql, const char *key, char *buf, size_t n,
+                    const char **out, tg_error *err)
 {
-	return tg_record_entity(ctx, uid);
+	*out = NULL;
+	/* The storage error's code and words come from the statement that
+	 * failed, whether or not the caller keeps them. */
+	tg_error local;
+	if (!err)
+		err = &local;
+	sqlite3_stmt *s = tg_store_stmt(st, sql, err);
+	if (!s)
+		return err->code;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	int step = sqlite3_step(s), rc = TG_ENOTFOUND;
+	if (step == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+		snprintf(buf, n, "%s", (const char *)sqlite3_column_text(s, 0));
+		*out = buf;
+		rc = TG_OK;
+	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = tg_store_dberr(st, err);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int tg_store_find_entity(tg_store *st, const char *uid, const char **entity, tg_error *err)
+{
+	return one_text(st, "SELECT entity FROM record WHERE uid = ?", uid, st->entity_buf,
+	                sizeof st->entity_buf, entity, err);
+}
+
+static int lk_ref_entity(void *ctx, const char *uid, const char **entity, tg_error *err)
+{
+	return tg_store_find_entity(ctx, uid, entity, err);
 }
 
 static bool lk_term_exists(void *ctx, const char *vocab, const char *code)
@@ -83,43 +117,29 @@ static bool lk_term_exists(void *ctx, const char *vocab, const char *code)
 	return tg_term_exists(ctx, vocab, code);
 }
 
-static const char *one_text(tg_store *st, const char *sql, const char *a, const char *b,
-                            char *buf, size_t n)
-{
-	sqlite3_stmt *s = tg_store_stmt(st, sql, NULL);
-	if (!s)
-		return NULL;
-	sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(s, 2, b, -1, SQLITE_STATIC);
-	const char *r = NULL;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
-		snprintf(buf, n, "%s", (const char *)sqlite3_column_text(s, 0));
-		r = buf;
-	}
-	sqlite3_reset(s);
-	return r;
-}
-
-static const char *lk_place_by_code(void *ctx, const char *code)
+static int lk_place_by_code(void *ctx, const char *code, const char **uid, tg_error *err)
 {
 	tg_store *st = ctx;
-	return one_text(st, "SELECT uid FROM place WHERE code = ?", code, NULL, st->ref_buf,
-	                sizeof st->ref_buf);
+	return one_text(st, "SELECT uid FROM place WHERE code = ?", code, st->ref_buf,
+	                sizeof st->ref_buf, uid, err);
 }
 
-static const char *lk_parent_of(void *ctx, const char *entity, const char *uid)
+static int lk_parent_of(void *ctx, const char *entity, const char *uid, const char **parent,
+                        tg_error *err)
 {
 	tg_store *st = ctx;
 	const char *sql = !strcmp(entity, "place") ? "SELECT parent FROM place WHERE uid = ?"
 	                                           : "SELECT parent FROM event WHERE uid = ?";
-	return one_text(st, sql, uid, NULL, st->parent_buf, sizeof st->parent_buf);
+	int rc = one_text(st, sql, uid, st->parent_buf, sizeof st->parent_buf, parent, err);
+	return rc == TG_ENOTFOUND ? TG_OK : rc;
 }
 
-const char *tg_record_entity(tg_store *st, const char *uid)
+int tg_record_entity(tg_store *st, const char *uid, const char **entity, tg_error *err)
 {
-	return one_text(st, "SELECT entity FROM record WHERE uid = ?", uid, NULL, st->entity_buf,
-	                sizeof st->entity_buf);
+	int rc = tg_store_find_entity(st, uid, entity, err);
+	if (rc == TG_ENOTFOUND)
+		tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), uid);
+	return rc;
 }
 
 /* tg_fold(text): the same folding the library uses, for searches in SQL. */

@@ -66,10 +66,16 @@ int tg_record_create(tg_store *st, const char *entity, const json_t *doc,
 int tg_record_update(tg_store *st, const char *uid, const json_t *patch, tg_error *err);
 /* Soft delete: the record stays, marked deleted with reason (required). */
 int tg_record_delete(tg_store *st, const char *uid, const char *reason, tg_error *err);
-/* Canonical document of a record (deleted ones too). New reference. */
+/* Canonical document of a record (deleted ones too). New reference.
+ * TG_ENOTFOUND only when there is no record uid; a read that fails is a
+ * storage error (see tg_record_entity). */
 int tg_record_get(tg_store *st, const char *uid, json_t **out, tg_error *err);
-/* Entity name of uid, or NULL. Valid until the next call. */
-const char *tg_record_entity(tg_store *st, const char *uid);
+/* The entity name of record uid (deleted ones too) in *entity, valid until
+ * the next call on st. 0 when found; TG_ENOTFOUND ("no record UID" at
+ * "id") when the database has no such record; a storage error (TG_EDB,
+ * TG_EINTEGRITY for a page that fails authentication) when it could not
+ * be read, never TG_ENOTFOUND then. *entity is NULL on any error. */
+int tg_record_entity(tg_store *st, const char *uid, const char **entity, tg_error *err);
 
 typedef struct tg_filter {
 	const char *entity; /* NULL: every entity */
@@ -163,12 +169,19 @@ int tg_clearance_level(const char *code);
  * the database (DB-checkpoint) to detect restored older copies. *note is
  * the signed note text (caller frees). */
 int tg_ledger_sign_checkpoint(tg_store *st, char **note, tg_error *err);
-/* Recomputes every leaf from its change entry and the tree from the
- * leaves, and checks every kept checkpoint and note (may be NULL) against
- * it. On success *report is {"ok", "size", "root", "checkpoints",
- * "clock_regressions", "vkey"}; otherwise EINTEGRITY naming the first bad
- * entry ("ledger[SEQ]") or the checkpoint. */
-int tg_ledger_verify(tg_store *st, const char *note, json_t **report, tg_error *err);
+/* Checks every page of the database first, with SQLite's quick_check, or
+ * with TG_VERIFY_FULL in flags its integrity_check (every index entry and
+ * constraint too: slower, for after a crash); then recomputes every leaf
+ * from its change entry and the tree from the leaves, and checks every
+ * kept checkpoint and note (may be NULL) against it. On success *report
+ * is {"ok", "size", "root", "checkpoints", "clock_regressions", "vkey",
+ * "pages" ("quick_check" or "integrity_check")}; otherwise EINTEGRITY
+ * naming a page that failed authentication, the damage SQLite found, the
+ * first bad entry ("ledger[SEQ]") or the checkpoint, or EIO for a page
+ * that could not be read. */
+enum tg_verify_flags { TG_VERIFY_FULL = 1 };
+int tg_ledger_verify(tg_store *st, const char *note, int flags, json_t **report,
+                     tg_error *err);
 /* Inclusion proof of the latest ledger entry of record uid in the current
  * tree: {"id", "leaf_index", "tree_size", "leaf_hash", "proof", "root",
  * "vkey"}, hashes in base64. */
@@ -187,6 +200,12 @@ int tg_store_vault_key(tg_store *st, uint8_t out[32], tg_error *err);
 int tg_evidence_intake(tg_store *st, const json_t *meta, const char *filename, const char *blob,
                        const char *sha256_hex, uint64_t size, const char *by,
                        char uid_out[TG_UUID_LEN], tg_error *err);
+/* Calls cb with every blob id an evidence record names, live or deleted,
+ * in its row or in any of its change entries (so a blob an older version
+ * named is kept too): what the vault's clean-up must never remove. cb
+ * returns 0 to go on; non-zero stops the walk and is returned. */
+int tg_evidence_blobs(tg_store *st, int (*cb)(void *ctx, const char *blob), void *ctx,
+                      tg_error *err);
 /* A custody entry of evidence: action (a custody_action term) by by, now. */
 int tg_custody_add(tg_store *st, const char *evidence, const char *action, const char *by,
                    const char *note, tg_error *err);
@@ -433,6 +452,13 @@ int tg_store_proceeding_stages(tg_store *st, int clearance,
 int tg_store_upcoming(tg_store *st, const char *from, int limit, tg_record_cb cb, void *ctx,
                       tg_error *err);
 
+/* Appends a change entry (a ledger leaf) that is no record's version:
+ * housekeeping the ledger keeps, such as a public export (entity
+ * "public_export") or a clean-up of the evidence vault ("vault_gc"), with
+ * id uid, op "create" and the canonical text of doc. */
+int tg_store_log_event(tg_store *st, const char *entity, const char *uid, const json_t *doc,
+                       tg_error *err);
+
 /* Remembers that every change so far is in a backup or full export. */
 int tg_store_note_backup(tg_store *st, tg_error *err);
 /* Change entries made since the last noted backup (all, if none). */
@@ -444,7 +470,7 @@ long long tg_store_unsaved_changes(tg_store *st);
  * reference. */
 int tg_store_summary(tg_store *st, json_t **out, tg_error *err);
 
-/* ---- public data: pseudonyms and the export's entry (pseudonym.c) ---- */
+/* ---- public data: pseudonyms (pseudonym.c) ---- */
 
 #define TG_PSEUDONYM_KEY_LEN 32
 /* A pseudonym: a prefix of up to 4 characters, '-', 16 base32 characters. */
@@ -457,9 +483,6 @@ int tg_store_pseudonym_key(tg_store *st, uint8_t out[TG_PSEUDONYM_KEY_LEN], tg_e
  * BLAKE2b hash of uid (80 bits) in lowercase base32. */
 void tg_pseudonym(const uint8_t key[TG_PSEUDONYM_KEY_LEN], const char *prefix, const char *uid,
                   char out[TG_PSEUDONYM_LEN]);
-/* Appends the change entry (a ledger leaf) of public export uid: entity
- * "public_export", op "create", the canonical text of doc. */
-int tg_store_log_public_export(tg_store *st, const char *uid, const json_t *doc, tg_error *err);
 
 /* ---- accountability: what lib/stats/accountability.c counts ---- */
 

@@ -179,19 +179,17 @@ int tg_vocab_load(tg_store *st, tg_error *err)
 	int step = sqlite3_step(s);
 	bool current = step == SQLITE_ROW && sqlite3_column_text(s, 0) &&
 	               !strcmp((const char *)sqlite3_column_text(s, 0), hash);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		int rc = tg_store_dberr(st, err);
-		sqlite3_reset(s);
-		return rc;
-	}
+	int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
+	if (rc)
+		return rc;
 	if (!current) {
 		json_error_t jerr;
 		json_t *root = json_loads(tg_data_vocab_json, 0, &jerr);
 		if (!root)
 			return tg_error_set(err, TG_EJSON, NULL, "vocab.json:%d: %s", jerr.line,
 			                    jerr.text);
-		int rc = install_builtin(st, root, hash, err);
+		rc = install_builtin(st, root, hash, err);
 		json_decref(root);
 		if (rc)
 			return rc;
@@ -200,6 +198,8 @@ int tg_vocab_load(tg_store *st, tg_error *err)
 	                      " ORDER BY builtin DESC, vocab, rowid", err);
 	if (!s)
 		return TG_EDB;
+	/* A read that fails midway is an error, not a shorter vocabulary:
+	 * every term left out would read as "unknown term" later. */
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		tg_term t = {0};
 		const char **f[] = {&t.vocab, &t.code, &t.parent, &t.kk, &t.ru, &t.en};
@@ -208,8 +208,7 @@ int tg_vocab_load(tg_store *st, tg_error *err)
 		t.builtin = sqlite3_column_int(s, 6);
 		remember(st, &t);
 	}
-	/* A read error must not leave a vocabulary that looks complete. */
-	int rc = step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
+	rc = step == SQLITE_DONE ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
 	return rc;
 }

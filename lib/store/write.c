@@ -33,6 +33,19 @@ int tg_store_log(tg_store *st, const char *entity, const char *uid, const char *
 	return rc;
 }
 
+int tg_store_log_event(tg_store *st, const char *entity, const char *uid, const json_t *doc,
+                       tg_error *err)
+{
+	char *text = tg_model_canonical(doc);
+	if (!text)
+		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
+	int rc = tg_store_enter(st, err);
+	if (!rc)
+		rc = tg_store_leave(st, tg_store_log(st, entity, uid, "create", text, NULL, err), err);
+	free(text);
+	return rc;
+}
+
 /* Binds field f of doc at *col (and its _approx column for dates). */
 static void bind_field(sqlite3_stmt *s, int *col, const tg_field *f, const json_t *doc)
 {
@@ -230,8 +243,12 @@ int tg_record_create(tg_store *st, const char *entity, const json_t *doc,
 			return tg_error_set(err, TG_EINVAL, "id", _("id: \"%s\" is not a UUID"),
 			                    json_string_value(id));
 		snprintf(uid, sizeof uid, "%s", json_string_value(id));
-		if (tg_record_entity(st, uid))
+		const char *taken;
+		int found = tg_store_find_entity(st, uid, &taken, err);
+		if (!found)
 			return tg_error_set(err, TG_EEXIST, "id", _("id: %s already exists"), uid);
+		if (found != TG_ENOTFOUND)
+			return found;
 	} else {
 		tg_uuid7(uid);
 	}
@@ -264,11 +281,12 @@ int tg_record_create(tg_store *st, const char *entity, const json_t *doc,
 static int load_live(tg_store *st, const char *uid, const tg_entity **e, json_t **doc,
                      tg_error *err)
 {
-	const char *name = tg_record_entity(st, uid);
-	if (!name)
-		return tg_error_set(err, TG_ENOTFOUND, "id", _("no record %s"), uid);
+	const char *name;
+	int rc = tg_record_entity(st, uid, &name, err);
+	if (rc)
+		return rc;
 	*e = tg_model_entity(name);
-	int rc = tg_store_read(st, *e, uid, doc, err);
+	rc = tg_store_read(st, *e, uid, doc, err);
 	if (rc)
 		return rc;
 	if (json_object_get(*doc, "deleted")) {

@@ -20,7 +20,7 @@
 #include <sodium.h>
 
 #include "vault/hasher.h"
-#include "vault/vault.h"
+#include "vault/vault-int.h"
 
 #define SS(name) crypto_secretstream_xchacha20poly1305_##name
 
@@ -32,11 +32,6 @@ enum {
 	HEADER_LEN = 1 + crypto_secretstream_xchacha20poly1305_HEADERBYTES,
 	AD_LEN = 1 + 2 * ID_BYTES,
 	CIPHER_CHUNK = CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES,
-};
-
-struct tg_vault {
-	int dirfd;
-	uint8_t *key; /* sodium_malloc'd, read-only */
 };
 
 /* The chunk buffers of one operation.  Plaintext buffers are guarded,
@@ -132,44 +127,6 @@ bool tg_vault_id_valid(const char *s)
 static int bad_id(tg_error *err)
 {
 	return tg_error_set(err, TG_EINVAL, "blob_id", "%s", _("invalid blob id"));
-}
-
-int tg_vault_open(const char *dir, const uint8_t key[TG_VAULT_KEY_LEN], tg_vault **out,
-                  tg_error *err)
-{
-	assert(dir && key && out);
-	*out = NULL;
-	if (sodium_init() < 0)
-		return tg_error_set(err, TG_EIO, NULL, "%s", _("cannot initialise libsodium"));
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return tg_error_set(err, TG_EIO, "dir", _("cannot create the vault directory: %s"),
-		                    strerror(errno));
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return tg_error_set(err, TG_EIO, "dir", _("cannot open the vault directory: %s"),
-		                    strerror(errno));
-	tg_vault *v = malloc(sizeof *v);
-	uint8_t *k = sodium_malloc(TG_VAULT_KEY_LEN);
-	if (!v || !k) {
-		free(v);
-		sodium_free(k);
-		close(fd);
-		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
-	}
-	memcpy(k, key, TG_VAULT_KEY_LEN);
-	sodium_mprotect_readonly(k);
-	*v = (tg_vault){.dirfd = fd, .key = k};
-	*out = v;
-	return 0;
-}
-
-void tg_vault_close(tg_vault *v)
-{
-	if (!v)
-		return;
-	sodium_free(v->key);
-	close(v->dirfd);
-	free(v);
 }
 
 /* errno after a failed write, create, sync or rename in the vault. */
@@ -299,17 +256,21 @@ static int read_error(tg_error *err, const char *id)
 	return tg_error_set(err, TG_EIO, id, _("cannot read blob %s: %s"), id, strerror(errno));
 }
 
-/* Opens blob id for reading (or writing, for shred). */
-static int open_blob(const tg_vault *v, const char *id, int flags, int *fd, tg_error *err)
+/* Opens the vault's file name (a blob id, or a temporary file's name,
+ * checked by the caller) for reading, or writing for shred. */
+static int open_name(const tg_vault *v, const char *name, int flags, int *fd, tg_error *err)
 {
-	if (!tg_vault_id_valid(id))
-		return bad_id(err);
-	*fd = openat(v->dirfd, id, flags | O_CLOEXEC | O_NOFOLLOW);
+	*fd = openat(v->dirfd, name, flags | O_CLOEXEC | O_NOFOLLOW);
 	if (*fd >= 0)
 		return 0;
 	if (errno == ENOENT)
-		return tg_error_set(err, TG_ENOTFOUND, id, _("blob %s does not exist"), id);
-	return read_error(err, id);
+		return tg_error_set(err, TG_ENOTFOUND, name, _("blob %s does not exist"), name);
+	return read_error(err, name);
+}
+
+static int open_blob(const tg_vault *v, const char *id, int flags, int *fd, tg_error *err)
+{
+	return tg_vault_id_valid(id) ? open_name(v, id, flags, fd, err) : bad_id(err);
 }
 
 /* A chunk or the header does not authenticate: changed bytes, bytes of
@@ -476,12 +437,13 @@ int tg_vault_verify(tg_vault *v, const char *blob_id, const uint8_t expected_sha
 	return rc;
 }
 
-int tg_vault_shred(tg_vault *v, const char *blob_id, tg_error *err)
+/* Overwrites the file name (a blob or a temporary file) with zeros,
+ * syncs, unlinks it and syncs the directory. */
+static int shred_name(tg_vault *v, const char *name, tg_error *err)
 {
-	assert(v);
 	static const uint8_t zeros[64 * 1024];
 	int fd;
-	int rc = open_blob(v, blob_id, O_WRONLY, &fd, err);
+	int rc = open_name(v, name, O_WRONLY, &fd, err);
 	if (rc != 0)
 		return rc;
 	struct stat st;
@@ -495,12 +457,26 @@ int tg_vault_shred(tg_vault *v, const char *blob_id, tg_error *err)
 	if (!e && fsync(fd) != 0)
 		e = errno;
 	close(fd);
-	if (unlinkat(v->dirfd, blob_id, 0) != 0 && !e)
+	if (unlinkat(v->dirfd, name, 0) != 0 && !e)
 		e = errno;
 	if (!e && fsync(v->dirfd) != 0)
 		e = errno;
 	if (e)
-		return tg_error_set(err, TG_EIO, blob_id, _("cannot shred blob %s: %s"), blob_id,
+		return tg_error_set(err, TG_EIO, name, _("cannot shred blob %s: %s"), name,
 		                    strerror(e));
 	return 0;
+}
+
+int tg_vault_shred(tg_vault *v, const char *blob_id, tg_error *err)
+{
+	assert(v);
+	return tg_vault_id_valid(blob_id) ? shred_name(v, blob_id, err) : bad_id(err);
+}
+
+int tg_vault_shred_file(tg_vault *v, const tg_vault_file *f, tg_error *err)
+{
+	assert(v && f);
+	bool temp = !strncmp(f->name, "tmp-", 4);
+	return tg_vault_id_valid(temp ? f->name + 4 : f->name) ? shred_name(v, f->name, err)
+	                                                       : bad_id(err);
 }

@@ -41,9 +41,13 @@ typedef struct tg_vault_blob {
 /* Opens the blob store in dir, creating the directory with mode 0700 when
  * it is missing (its parent must exist).  key is the 32-byte vault key the
  * caller derived; the handle keeps a copy in guarded, locked memory
- * (sodium_malloc) that tg_vault_close wipes.  On success *out owns the
+ * (sodium_malloc) that tg_vault_close wipes.  The handle holds a shared
+ * lock on the directory until it is closed: a caller that seals a blob
+ * closes the handle only after recording the blob (or shredding it), so
+ * that a clean-up (tg_vault_lock_exclusive) never sees a blob between the
+ * two.  Waits up to 30 s for a clean-up to end.  On success *out owns the
  * handle.  Errors: TG_EIO (directory cannot be made or opened, libsodium
- * fails to start), TG_ENOMEM. */
+ * fails to start, a clean-up still running), TG_ENOMEM. */
 int tg_vault_open(const char *dir, const uint8_t key[TG_VAULT_KEY_LEN], tg_vault **out,
                   tg_error *err);
 
@@ -92,5 +96,33 @@ int tg_vault_shred(tg_vault *v, const char *blob_id, tg_error *err);
 
 /* True if s has the form of a blob id (32 lowercase hex characters). */
 bool tg_vault_id_valid(const char *s);
+
+/* A file of the vault: a blob, or the temporary file an intake writes
+ * before renaming it to its id ("tmp-" and the id). */
+typedef struct tg_vault_file {
+	char name[4 + TG_VAULT_ID_LEN]; /* as in the directory */
+	char id[TG_VAULT_ID_LEN];       /* the blob id, without "tmp-" */
+	bool temp;                      /* an unfinished intake's temporary file */
+	uint64_t size;                  /* bytes on disk */
+	int64_t changed;                /* when last written (Unix time) */
+} tg_vault_file;
+
+/* Calls cb with every blob and temporary file of the vault, in directory
+ * order; any other name (a file tergeu did not write) is left out, and
+ * so never removed by a clean-up.  cb returns 0 to go on; non-zero stops
+ * the walk and is returned.  Errors: TG_EIO. */
+int tg_vault_each(tg_vault *v, int (*cb)(void *ctx, const tg_vault_file *f), void *ctx,
+                  tg_error *err);
+
+/* Takes the vault for this handle alone, before removing files no record
+ * names: without waiting; TG_EIO ("in use") while another handle, in any
+ * process of this machine, has the vault open (an intake between sealing
+ * a blob and recording it, an export, a verification). Closing the handle
+ * releases it. */
+int tg_vault_lock_exclusive(tg_vault *v, tg_error *err);
+
+/* As tg_vault_shred, for a blob or a temporary file of tg_vault_each.
+ * Errors: TG_EINVAL for a name that is neither, and those of shred. */
+int tg_vault_shred_file(tg_vault *v, const tg_vault_file *f, tg_error *err);
 
 #endif

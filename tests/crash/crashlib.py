@@ -1,7 +1,7 @@
 """Shared by the crash tests (kill.py, faults.py): a scratch encrypted
 database as tests/scenario/lib.sh sets one up, tergeu runs whose stderr is
-scanned for sanitizer reports, and the checks every run ends with (ledger,
-evidence, canary grep)."""
+scanned for sanitizer reports, and the checks every run ends with (SQLite's
+full integrity check and the ledger, evidence, canary grep)."""
 import atexit
 import json
 import os
@@ -122,17 +122,26 @@ class Store:
         return hits
 
     def common_checks(self, canary, fail):
-        """After a crash or a fault: the ledger (with SQLite's quick_check)
-        and every evidence file verify, and the canary is nowhere on disk."""
-        rc, out, err = self.tg("ledger", "verify", want=None)
+        """After a crash or a fault: SQLite's full integrity_check (every
+        page, index entry and constraint) and the ledger, and every evidence
+        file verify, and the canary is nowhere on disk."""
+        rc, out, err = self.tg("ledger", "verify", "--full", want=None)
         if rc != 0:
-            fail("ledger verify exited %d: %s" % (rc, (err or out).strip()[-400:]))
+            fail("ledger verify --full exited %d: %s" % (rc, (err or out).strip()[-400:]))
+        elif "integrity check passed" not in out:
+            fail("ledger verify --full did not run the integrity check: %s" % out.strip())
         rc, out, err = self.tg("evidence", "verify", "--all", want=None)
         if rc != 0:
             fail("evidence verify --all exited %d: %s" % (rc, (err or out).strip()[-400:]))
         hits = self.canary_hits(canary)
         if hits:
             fail("the canary %s is in plaintext in %s" % (canary, ", ".join(hits)))
+
+    def orphans(self, remove=False):
+        """evidence gc (--dry-run unless remove) with no grace period, as
+        JSON: the vault's files no evidence names."""
+        args = ["--json", "evidence", "gc", "--grace", "0"] + ([] if remove else ["--dry-run"])
+        return json.loads(self.tg(*args)[1])
 
     def remove(self):
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -2,26 +2,54 @@
 
 kill.py RUNS [SEED]: RUNS runs, taking the workloads in turn (import,
 link, evidence, web).  Each run sets up a fresh encrypted database, starts
-the workload, sends SIGKILL at a moment drawn from a seeded RNG (printed,
-so a failure can be replayed with the same seed), then checks:
-  - ledger verify passes (it runs PRAGMA quick_check too), and so does
-    evidence verify --all;
+the workload and sends SIGKILL at a moment drawn from a seeded RNG
+(printed, so a failure can be replayed with the same seed).  The moment
+comes from one of these, drawn per run, so that kills reach the whole
+operation and its tail, after the commit point too:
+  uniform  anywhere in 0 .. 1.1 x the operation's last measured duration;
+  tail     in its last quarter (0.75 .. 1.05 x), where the commit is;
+  ack      (import, evidence) just after the operation acknowledged its
+           work (its stdout is a terminal, so the line arrives as it is
+           printed): after the commit, while the database is closed and
+           checkpointed;
+  save     (link, which reports only after closing) at a moment drawn
+           from the save's first frames in the WAL after its last progress
+           report ("clustering", on stderr, also a terminal): half within
+           the burst of frames that ends with the commit frame, half over
+           all that follows too (the close and the checkpoint);
+  sealed   (evidence) just after the sealed file took its final name in
+           the vault, between the rename and the record's commit.
+Web runs are killed at a uniform moment among a stream of writes.  After
+each kill:
+  - SQLite's full integrity_check and the ledger verify (ledger verify
+    --full), and so does evidence verify --all;
   - every acknowledged write is present (an import that printed its
     count, an evidence id printed, a 201 with an id from the API), and
     nothing is partial (an import has all of its rows or none; a link run
     leaves the persons and review queue as before or as a full run does;
     an evidence item is there whole or not at all);
+  - the vault's files no evidence names are only those the kill explains
+    (none after a commit or outside an intake; at most one, a temporary
+    file or a sealed blob, after an intake killed before its commit; a
+    blob after a kill in the sealed window); evidence verify --all names
+    them, evidence gc removes exactly them, and verify is clean after;
   - the run's canary appears in no database file (db, -wal, -shm,
     -journal) nor in the vault;
   - the database takes the interrupted work again afterwards.
+Each kill is counted as before or after the operation's commit point (for
+web writes: after one when a write was stored but not yet answered).
 Prints one line per run and a summary; exits 1 if any run failed.
 Environment: TERGEU (the binary), CRASH_KEEP=1 keeps failed runs' files.
 """
 import json
 import os
+import pty
 import random
+import re
+import select
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -30,9 +58,24 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from crashlib import CheckFailed, Store, write_canary_list  # noqa: E402
+from crashlib import CheckFailed, Store, tergeu_binary, write_canary_list  # noqa: E402
 
 WORKLOADS = ("import", "link", "evidence", "web")
+# How the kill moment is chosen, with weights, per workload (see above).
+MODES = {
+    "import": (("uniform", 4), ("tail", 3), ("ack", 3)),
+    "link": (("uniform", 4), ("tail", 2), ("save", 4)),
+    "evidence": (("uniform", 3), ("tail", 2), ("sealed", 3), ("ack", 2)),
+}
+# What a triggered mode waits for: the acknowledgement an operation prints
+# once its work is committed, or (SAVE) the first growth of the WAL after
+# the link's last progress report.
+SAVE, SAVE_END = "<save>", "<save end>"
+MARKS = {("import", "ack"): "imported ", ("evidence", "ack"): "sha256:",
+         ("link", "save"): SAVE}
+LAST_PROGRESS = "clustering"
+# Seconds from a mark to the process's end, until measured.
+TAILS = {("import", "ack"): 0.02, ("evidence", "ack"): 0.006, ("link", "save"): 0.04}
 
 
 class Run:
@@ -40,8 +83,11 @@ class Run:
         self.n, self.workload, self.rng, self.canary = n, workload, rng, canary
         self.killed = False
         self.delay = 0.0
+        self.mode = "uniform"
+        self.committed = False  # the operation's commit point was passed
         self.acked = 0
         self.lost = 0
+        self.orphans = {"blob": 0, "temp": 0}
         self.failures = []
         self.note = ""
 
@@ -52,12 +98,89 @@ class Run:
         self.lost += 1
         self.fail("LOST: " + msg)
 
+    def phase(self):
+        """Where the kill landed: "before" or "after" the commit point, or
+        "ended" when the operation ended first."""
+        return "ended" if not self.killed else "after" if self.committed else "before"
+
+
+class Victim:
+    """A tergeu process whose stdout and stderr are a terminal, read as it
+    is written (so an acknowledgement or a progress report is seen the
+    moment it is printed).  seen[text] is when text first appeared."""
+
+    def __init__(self, st, args):
+        self.st, self.args = st, args
+        master, slave = pty.openpty()
+        self.master = master
+        self.p = subprocess.Popen([tergeu_binary()] + list(args), env=st.env(), cwd=st.dir,
+                                  stdout=slave, stderr=slave, stdin=subprocess.DEVNULL)
+        os.close(slave)
+        self.buf = b""
+        self.seen = {}
+        self.wal = st.db + "-wal"
+
+    def pump(self, timeout):
+        """Reads what the process wrote, waiting up to timeout seconds."""
+        self.watch_wal()
+        if self.master < 0:
+            time.sleep(timeout)
+            return
+        r, _, _ = select.select([self.master], [], [], timeout)
+        if r:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                data = b""
+            if data:
+                self.buf += data
+                now = time.monotonic()
+                for mark in list(MARKS.values()) + [LAST_PROGRESS]:
+                    if mark not in self.seen and mark.encode() in self.buf:
+                        self.seen[mark] = now
+            else:
+                os.close(self.master)
+                self.master = -1
+
+    def watch_wal(self):
+        """Notes when the WAL first grows past its header after the last
+        progress report (the link's save being written), and when it last
+        grew (its commit frame)."""
+        if LAST_PROGRESS not in self.seen:
+            return
+        try:
+            size = os.path.getsize(self.wal)
+        except OSError:
+            return
+        if size > 32 and SAVE not in self.seen:
+            self.seen[SAVE] = time.monotonic()
+            self.wal_size = size
+        elif SAVE in self.seen and size > self.wal_size:
+            self.seen[SAVE_END] = time.monotonic()
+            self.wal_size = size
+
+    @property
+    def out(self):
+        return self.buf.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def finish(self):
+        """Waits for the process; returns (status, output): its stdout and
+        stderr together, progress reports and all."""
+        status = self.p.wait()
+        self.ended = time.monotonic()
+        while self.master >= 0:
+            self.pump(0.05)
+        self.st.note_stderr(self.args, self.out)
+        return status, self.out
+
 
 class Harness:
     def __init__(self, seed):
         self.seed = seed
         self.tmp = tempfile.mkdtemp(prefix="tergeu-crash.", dir=os.environ.get("TMPDIR"))
         self.durations = {}  # workload -> seconds of its last full run
+        self.tails = dict(TAILS)  # (workload, mode) -> seconds from its mark to its exit
+        self.bursts = {}  # workload -> seconds the save's frames took to reach the WAL
         self.sanitizer = []
         gen = Store(self.tmp, "lists")
         gen.tg("generate", "--out", os.path.join(self.tmp, "lists"), "--size", "30000",
@@ -72,39 +195,122 @@ class Harness:
     def map(self, name):
         return os.path.join(self.lists, "map-%s.json" % name)
 
-    # Starts tergeu ARGS in store st, kills it after delay seconds unless it
-    # ended first; returns (killed, status, output).
-    def kill_after(self, run, st, args, delay):
-        log = os.path.join(st.dir, "victim.out")
-        with open(log, "wb") as out:
-            t0 = time.monotonic()
-            p = st.popen(*args, out=out)
-            while True:
-                left = delay - (time.monotonic() - t0)
-                if left <= 0:
-                    break
-                try:
-                    p.wait(timeout=min(left, 0.01))
-                    break
-                except Exception:
-                    pass
-            killed = p.poll() is None
-            if killed:
-                p.kill()  # SIGKILL to this pid only
-            status = p.wait()
-        with open(log, encoding="utf-8", errors="replace") as f:
-            output = f.read()
-        st.note_stderr(args, output)
+    def plan(self, run, workload, default):
+        """Draws the run's kill mode and, for the timed ones, its moment."""
+        modes = MODES[workload]
+        pick = run.rng.uniform(0, sum(w for _, w in modes))
+        for mode, w in modes:
+            if pick < w:
+                break
+            pick -= w
+        run.mode = mode
+        d = self.durations.get(workload, default)
+        if mode == "uniform":
+            return run.rng.uniform(0.0, d * 1.1)
+        if mode == "tail":
+            return run.rng.uniform(d * 0.75, d * 1.05)
+        # After the trigger: at once, or later in what follows it (after an
+        # acknowledgement the close and the checkpoint of the WAL; after
+        # the rename, the record's commit).
+        if mode == "sealed":
+            return run.rng.uniform(0.0, 0.003)
+        if mode == "save" and run.rng.random() < 0.5:
+            return run.rng.uniform(0.0, self.bursts.get(workload, 0.006))
+        return run.rng.uniform(0.0, self.tails[(workload, mode)] *
+                               (0.8 if mode == "ack" else 1.05))
+
+    @staticmethod
+    def vault_blobs(st):
+        vault = st.db + "-vault"
+        return {f for f in os.listdir(vault) if not f.startswith("tmp-")} \
+            if os.path.isdir(vault) else set()
+
+    def kill_during(self, run, st, args, default):
+        """Runs tergeu ARGS in st and kills it as run's plan says, unless
+        it ends first; returns (killed, status, output)."""
+        wait = self.plan(run, run.workload, default)
+        trigger = None
+        mark = MARKS.get((run.workload, run.mode))
+        if mark:
+            trigger = lambda v: mark in v.seen  # noqa: E731
+        elif run.mode == "sealed":
+            before = self.vault_blobs(st)
+            trigger = lambda v: bool(self.vault_blobs(st) - before)  # noqa: E731
+        v = Victim(st, args)
+        t0 = time.monotonic()
+        kill_at = None if trigger else t0 + wait
+        killed = False
+        while v.p.poll() is None:
+            now = time.monotonic()
+            if kill_at is None and trigger(v):
+                kill_at = now + wait
+            if kill_at is not None and now >= kill_at:
+                v.p.kill()  # SIGKILL to this pid only
+                killed = True
+                break
+            v.pump(0.0003 if trigger and kill_at is None else
+                   max(0.0, min(0.005, (kill_at or now) - now)))
+        killed = killed and v.p.wait() < 0
+        status, out = v.finish()
+        if not killed:
+            self.measure_tails(run.workload, v)
         run.killed = killed
-        run.delay = delay
+        run.delay = time.monotonic() - t0 if not killed else (kill_at - t0)
         if not killed and status != 0:
             run.fail("'tergeu %s' exited %d unkilled: %s" % (" ".join(args), status,
-                                                             output.strip()[-400:]))
-        return killed, status, output
+                                                             out.strip()[-400:]))
+        return killed, status, out
 
-    def draw_delay(self, run, workload, default):
-        d = self.durations.get(workload, default)
-        return run.rng.uniform(0.0, d * 1.15)
+    def measure_tails(self, workload, v):
+        """How long a process that ran to its end lived after each mark."""
+        for (w, mode), mark in MARKS.items():
+            if w == workload and mark in v.seen:
+                self.tails[(w, mode)] = max(0.0005, v.ended - v.seen[mark])
+        if SAVE_END in v.seen:
+            self.bursts[workload] = v.seen[SAVE_END] - v.seen[SAVE]
+
+    def run_whole(self, st, args):
+        """Runs tergeu ARGS in st to its end, measuring its tails."""
+        v = Victim(st, args)
+        while v.p.poll() is None:
+            v.pump(0.0005)
+        status, out = v.finish()
+        if status != 0:
+            raise CheckFailed("'tergeu %s' exited %d: %s" % (" ".join(args), status,
+                                                             out.strip()[-400:]))
+        self.measure_tails(args[0], v)
+
+    def check_orphans(self, run, st, explain):
+        """The vault's files no evidence names must be those the kill
+        explains (explain: the largest count and the kinds allowed, or
+        an exact kind); verify names them, gc removes exactly them, and
+        verify is clean after."""
+        rep = st.orphans()
+        files = rep["orphan_files"]
+        for f in files:
+            run.orphans[f["kind"]] += 1
+        most, kinds, exact = explain
+        if len(files) > most or any(f["kind"] not in kinds for f in files):
+            run.fail("orphans the kill does not explain: %s (at most %d of %s)" %
+                     ([(f["name"], f["kind"]) for f in files], most, "/".join(kinds) or "none"))
+        if exact and [f["kind"] for f in files] != [exact]:
+            run.fail("a kill after the rename left %s, not one %s" %
+                     ([f["kind"] for f in files], exact))
+        rc, out, err = st.tg("evidence", "verify", "--all", want=None)
+        if rc != 0:
+            run.fail("evidence verify --all exited %d: %s" % (rc, (err or out).strip()[-300:]))
+        if bool(files) != ("vault:" in out):
+            run.fail("evidence verify --all %s the %d orphan(s): %s" %
+                     ("does not name" if files else "reports orphans beyond", len(files),
+                      out.strip()[-300:]))
+        gc = st.orphans(remove=True)
+        if gc["removed"] != len(files) or (files and not gc["entry"]):
+            run.fail("evidence gc removed %d of %d orphan(s), ledger entry %s" %
+                     (gc["removed"], len(files), gc["entry"]))
+        rc, out, err = st.tg("evidence", "verify", "--all", want=None)
+        if rc != 0 or "vault:" in out:
+            run.fail("evidence verify --all after gc: exit %d: %s" % (rc, out.strip()[-300:]))
+        return files
 
     # ---- (a) import of a generated victim list ----
     def w_import(self, run, st):
@@ -116,7 +322,7 @@ class Harness:
         s0 = st.summary()
         args = ("import", f, "--list", "run-%d" % run.n, "--map", self.map("ngo-b"), "--lang", "en")
         t0 = time.monotonic()
-        killed, status, out = self.kill_after(run, st, args, self.draw_delay(run, "import", 0.4))
+        killed, status, out = self.kill_during(run, st, args, 0.3)
         if not killed:
             self.durations["import"] = time.monotonic() - t0
         acked = "imported %d rows" % rows in out
@@ -129,7 +335,9 @@ class Harness:
             run.fail("partial import: %d of %d rows, %d new source(s)" % (d_raw, rows, d_src))
         if acked and d_raw != rows:
             run.lose("an acknowledged import of %d rows left %d" % (rows, d_raw))
+        run.committed = d_raw == rows
         run.note = "committed" if d_raw else "rolled back"
+        self.check_orphans(run, st, (0, (), None))
         # The database takes the import again: refused as a duplicate if it
         # committed, whole otherwise.
         t0 = time.monotonic()
@@ -155,13 +363,12 @@ class Harness:
         # The same work, run to its end on a copy: what a full run gives.
         ref = st.copy(self.tmp, "ref")
         t0 = time.monotonic()
-        ref.tg("link")
+        self.run_whole(ref, ("link",))
         self.durations["link"] = time.monotonic() - t0
         s1 = ref.summary()["lists"]
         self.sanitizer += ref.sanitizer_reports
         ref.remove()
-        killed, status, out = self.kill_after(run, st, ("link",),
-                                              self.draw_delay(run, "link", 1.0))
+        killed, status, out = self.kill_during(run, st, ("link",), 1.0)
         acked = "linked" in out
         run.acked = int(acked)
         st.common_checks(run.canary, run.fail)
@@ -172,7 +379,9 @@ class Harness:
             run.fail("partial link: persons/review %s, before %s, a full run %s" % (got, before, full))
         if acked and got != full:
             run.lose("an acknowledged link left persons/review %s, a full run %s" % (got, full))
+        run.committed = got == full != before
         run.note = "committed" if got == full else "rolled back"
+        self.check_orphans(run, st, (0, (), None))
         st.tg("link")
         s = st.summary()["lists"]
         if (s["persons"], s["review"]) != full:
@@ -193,10 +402,11 @@ class Harness:
         args = ("evidence", "add", f, "--source", src, "--captured-by", "documenter",
                 "--note", "street: " + run.canary)
         t0 = time.monotonic()
-        killed, status, out = self.kill_after(run, st, args, self.draw_delay(run, "evidence", 0.3))
+        killed, status, out = self.kill_during(run, st, args, 0.15)
         if not killed:
             self.durations["evidence"] = time.monotonic() - t0
-        ev = out.split()[0] if "sha256:" in out else None
+        m = re.search(r"([0-9a-f-]{36})  sha256:", out)
+        ev = m.group(1) if m else None
         run.acked = int(bool(ev))
         st.common_checks(run.canary, run.fail)
         n = st.summary()["records"]["evidence"]
@@ -206,13 +416,19 @@ class Harness:
             rc, o, e = st.tg("evidence", "show", ev, want=None)
             if rc != 0:
                 run.lose("acknowledged evidence %s is missing" % ev)
+        run.committed = n == 1
+        # A committed intake leaves no orphan; one killed before its commit
+        # at most its temporary file or, past the rename, its sealed blob.
         vault = st.db + "-vault"
-        files = sorted(os.listdir(vault)) if os.path.isdir(vault) else []
-        orphans = len(files) - n
-        tmps = sum(f.startswith("tmp-") for f in files)
+        on_disk = len(os.listdir(vault)) - n if os.path.isdir(vault) else 0
+        explain = (0, (), None) if n else \
+            (1, ("blob",), "blob") if run.mode == "sealed" and killed else (1, ("blob", "temp"), None)
+        files = self.check_orphans(run, st, explain)
+        if len(files) != on_disk:
+            run.fail("gc found %d orphan(s), the vault holds %d file(s) beyond the record" %
+                     (len(files), on_disk))
         run.note = ("committed" if n else "rolled back") + \
-            (", %d orphan vault file(s) (%d tmp-*)" % (orphans, tmps) if orphans else "")
-        self.orphans += max(orphans, 0)
+            "".join(", orphan %s %s removed" % (f["kind"], f["name"]) for f in files)
         # Intake works again afterwards, and everything verifies.
         t0 = time.monotonic()
         st.tg(*args)
@@ -307,7 +523,11 @@ class Harness:
             rc, o, e = st.tg("show", pid, want=None)
             if rc != 0 or name not in o:
                 run.lose("show %s: exit %d" % (pid, rc))
+        # Killed after a write's commit and before its answer: stored, not
+        # acknowledged (the client never knew; it is there all the same).
+        run.committed = len(recs) > len(acked)
         run.note = "%d acknowledged, %d stored, %d attempted" % (len(acked), len(recs), attempts[0])
+        self.check_orphans(run, st, (0, (), None))
         st.tg("add", "person", "--name", run.canary + " after")
 
     def one(self, n):
@@ -330,6 +550,31 @@ class Harness:
         return run
 
 
+def summary(runs):
+    """Kills by operation: before and after the commit point, by mode."""
+    lines = []
+    for w in WORKLOADS:
+        rs = [r for r in runs if r.workload == w]
+        if not rs:
+            continue
+        count = {ph: sum(r.phase() == ph for r in rs) for ph in ("before", "after", "ended")}
+        modes = sorted({r.mode for r in rs})
+        by = ", ".join("%s %d/%d" % (m, sum(r.mode == m and r.phase() == "before" for r in rs),
+                                     sum(r.mode == m and r.phase() == "after" for r in rs))
+                       for m in modes)
+        if w == "web":
+            lines.append("  %-8s runs %3d, kills %3d: after a write's commit and before its"
+                         " answer %3d, between writes %3d" %
+                         (w, len(rs), count["before"] + count["after"], count["after"],
+                          count["before"]))
+            continue
+        lines.append("  %-8s runs %3d, kills %3d: before the commit point %3d, after %3d"
+                     " (by mode, before/after: %s); ended before the kill %d" %
+                     (w, len(rs), count["before"] + count["after"], count["before"],
+                      count["after"], by, count["ended"]))
+    return "\n".join(lines)
+
+
 def main(argv):
     if len(argv) < 2 or not argv[1].isdigit():
         sys.exit("usage: kill.sh RUNS [SEED]")
@@ -339,27 +584,32 @@ def main(argv):
           flush=True)
     t0 = time.monotonic()
     h = Harness(seed)
-    h.orphans = 0
-    kills = survived = lost = failed = acked = 0
+    done = []
     try:
         for n in range(runs):
             r = h.one(n)
-            kills += r.killed
-            acked += r.acked
-            lost += r.lost
+            done.append(r)
             ok = not r.failures
-            survived += ok and r.killed
-            failed += not ok
-            print("run %3d %-8s %s at %.3fs: %s%s%s" % (
-                n, r.workload, "killed" if r.killed else "ended ", r.delay,
-                "ok" if ok else "FAIL", ", " + r.note if r.note else "",
-                "".join("\n    " + f for f in r.failures)), flush=True)
+            print("run %3d %-8s %s at %.3fs (%s, %s): %s%s%s" % (
+                n, r.workload, "killed" if r.killed else "ended ", r.delay, r.mode,
+                r.phase() + (" commit" if r.killed else ""), "ok" if ok else "FAIL",
+                ", " + r.note if r.note else "", "".join("\n    " + f for f in r.failures)),
+                flush=True)
     finally:
         shutil.rmtree(h.tmp, ignore_errors=True) if not os.environ.get("CRASH_KEEP") else None
     el = time.monotonic() - t0
+    kills = sum(r.killed for r in done)
+    survived = sum(r.killed and not r.failures for r in done)
+    failed = sum(bool(r.failures) for r in done)
+    lost = sum(r.lost for r in done)
+    acked = sum(r.acked for r in done)
+    blobs = sum(r.orphans["blob"] for r in done)
+    temps = sum(r.orphans["temp"] for r in done)
+    print("crash-kill: kills by operation\n" + summary(done))
     print("crash-kill: seed %d, runs %d, kills %d, survived %d, acknowledged writes %d, "
-          "data lost %d, failed runs %d, orphan vault files %d, time %.1fs" %
-          (seed, runs, kills, survived, acked, lost, failed, h.orphans, el))
+          "data lost %d, failed runs %d, orphan vault files %d (%d sealed blobs, %d temporary"
+          " files) found after the kills and removed by evidence gc, time %.1fs" %
+          (seed, runs, kills, survived, acked, lost, failed, blobs + temps, blobs, temps, el))
     return 1 if failed or lost else 0
 
 

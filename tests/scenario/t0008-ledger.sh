@@ -23,6 +23,12 @@ b=$(tg add person --name "Ерлан Сәрсенбаев")
 tg delete "$b" --reason "duplicate" >/dev/null
 expect_status 0 tg ledger verify --checkpoint "$T/cp1.txt"
 expect_in "$T/out" "4 entries"
+# --full: SQLite's integrity_check (indexes and constraints too) first.
+expect_status 0 tg ledger verify --full
+expect_in "$T/out" "integrity check passed"
+expect_status 0 tg --json ledger verify --full
+expect_in "$T/out" '"pages": "integrity_check"'
+expect_status 2 tg ledger verify --fast
 expect_status 0 tg --json ledger prove "$a"
 expect_in "$T/out" '"leaf_index": 1'
 expect_status 0 tg ledger checkpoint

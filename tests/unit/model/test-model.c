@@ -29,26 +29,27 @@ static bool term_exists(void *ctx, const char *vocab, const char *code)
 	return false;
 }
 
-static const char *ref_entity(void *ctx, const char *uid)
+static int ref_entity(void *ctx, const char *uid, const char **entity, tg_error *err)
 {
-	if (!strcmp(uid, PERSON))
-		return "person";
-	if (!strcmp(uid, PLACE))
-		return "place";
-	if (!strcmp(uid, EVENT_A) || !strcmp(uid, EVENT_B) || !strcmp(uid, SELF))
-		return "event";
-	return NULL;
+	*entity = !strcmp(uid, PERSON) ? "person"
+	          : !strcmp(uid, PLACE) ? "place"
+	          : !strcmp(uid, EVENT_A) || !strcmp(uid, EVENT_B) || !strcmp(uid, SELF) ? "event"
+	                                                                                : NULL;
+	return *entity ? TG_OK : TG_ENOTFOUND;
 }
 
-static const char *place_by_code(void *ctx, const char *code)
+static int place_by_code(void *ctx, const char *code, const char **uid, tg_error *err)
 {
-	return strcmp(code, "kz-aktobe") ? NULL : PLACE;
+	*uid = strcmp(code, "kz-aktobe") ? NULL : PLACE;
+	return *uid ? TG_OK : TG_ENOTFOUND;
 }
 
 /* EVENT_B's parent is SELF: giving SELF the parent EVENT_B closes a loop. */
-static const char *parent_of(void *ctx, const char *entity, const char *uid)
+static int parent_of(void *ctx, const char *entity, const char *uid, const char **parent,
+                     tg_error *err)
 {
-	return !strcmp(uid, EVENT_B) ? SELF : NULL;
+	*parent = !strcmp(uid, EVENT_B) ? SELF : NULL;
+	return TG_OK;
 }
 
 static const tg_lookup lk = {NULL, term_exists, ref_entity, place_by_code, parent_of};

@@ -272,9 +272,9 @@ static void test_two_connections_append_to_one_ledger(void **state)
 		create(b, "person", "{\"names\":[{\"text\":\"C\"}]}", uid);
 	}
 	json_t *rep = NULL;
-	assert_int_equal(tg_ledger_verify(a, NULL, &rep, &err), 0);
+	assert_int_equal(tg_ledger_verify(a, NULL, 0, &rep, &err), 0);
 	json_t *rep2 = NULL;
-	assert_int_equal(tg_ledger_verify(b, NULL, &rep2, &err), 0);
+	assert_int_equal(tg_ledger_verify(b, NULL, 0, &rep2, &err), 0);
 	assert_string_equal(json_string_value(json_object_get(rep, "root")),
 	                    json_string_value(json_object_get(rep2, "root")));
 	json_decref(rep);

@@ -97,7 +97,9 @@ static void test_create_then_get_matches_the_change_entry(void **state)
 	free(canon);
 	free(logged);
 	json_decref(doc);
-	assert_string_equal(tg_record_entity(st, act), "act");
+	const char *entity;
+	assert_int_equal(tg_record_entity(st, act, &entity, NULL), TG_OK);
+	assert_string_equal(entity, "act");
 }
 
 static void expect_rejected(tg_store *st, const char *entity, const char *json, int code,

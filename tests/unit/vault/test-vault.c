@@ -459,6 +459,70 @@ static void test_missing_source_leaves_nothing_in_vault(void **state)
 	assert_int_equal(after, blobs_before);
 }
 
+struct listed {
+	int blobs, temps;
+	char temp_id[TG_VAULT_ID_LEN];
+};
+
+static int list_one(void *ctx, const tg_vault_file *file)
+{
+	struct listed *l = ctx;
+	assert_true(tg_vault_id_valid(file->id));
+	if (file->temp) {
+		l->temps++;
+		assert_string_equal(file->name + 4, file->id);
+		memcpy(l->temp_id, file->id, TG_VAULT_ID_LEN);
+	} else {
+		l->blobs++;
+		assert_string_equal(file->name, file->id);
+	}
+	assert_true(file->size > 0);
+	return 0;
+}
+
+static void test_each_lists_blobs_and_temporary_files_only(void **state)
+{
+	struct fixture *f = *state;
+	put_bytes(f, NULL, 100);
+	put_bytes(f, NULL, 200);
+	char p[160];
+	static const char *const names[] = {"tmp-0123456789abcdef0123456789abcdef", "notes.txt",
+	                                    "tmp-xyz", "0123456789ABCDEF0123456789ABCDEF"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", f->blobs, names[i]);
+		write_file(p, (const uint8_t *)"x", 1);
+	}
+	snprintf(p, sizeof p, "%s/fedcba9876543210fedcba9876543210", f->blobs);
+	assert_int_equal(mkdir(p, 0700), 0); /* a directory is no blob */
+	struct listed l = {0};
+	tg_error err = {0};
+	assert_int_equal(tg_vault_each(f->v, list_one, &l, &err), TG_OK);
+	assert_int_equal(l.blobs, 2);
+	assert_int_equal(l.temps, 1);
+	assert_string_equal(l.temp_id, "0123456789abcdef0123456789abcdef");
+	/* A temporary file is shredded by its entry, a foreign name never. */
+	tg_vault_file tf = {.temp = true};
+	snprintf(tf.name, sizeof tf.name, "tmp-%s", l.temp_id);
+	assert_int_equal(tg_vault_shred_file(f->v, &tf, &err), TG_OK);
+	snprintf(p, sizeof p, "%s/%s", f->blobs, tf.name);
+	assert_int_equal(access(p, F_OK), -1);
+	snprintf(tf.name, sizeof tf.name, "notes.txt");
+	assert_int_equal(tg_vault_shred_file(f->v, &tf, &err), TG_EINVAL);
+	rmdir(p);
+}
+
+static void test_exclusive_lock_waits_for_every_other_handle(void **state)
+{
+	struct fixture *f = *state;
+	tg_vault *other;
+	tg_error err = {0};
+	assert_int_equal(tg_vault_open(f->blobs, f->key, &other, &err), TG_OK);
+	assert_int_equal(tg_vault_lock_exclusive(f->v, &err), TG_EIO);
+	assert_int_equal(tg_vault_lock_exclusive(other, &err), TG_EIO);
+	tg_vault_close(other);
+	assert_int_equal(tg_vault_lock_exclusive(f->v, &err), TG_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +545,8 @@ int main(void)
 		T(test_progress_reports_every_byte),
 		T(test_failed_get_leaves_destination_untouched),
 		T(test_missing_source_leaves_nothing_in_vault),
+		T(test_each_lists_blobs_and_temporary_files_only),
+		T(test_exclusive_lock_waits_for_every_other_handle),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -184,6 +184,16 @@ static void test_html_escaping_covers_markup_and_quotes(void **state)
 	tg_strbuf_release(&sb);
 }
 
+static void test_a_record_that_cannot_be_read_is_a_server_error_not_404(void **state)
+{
+	(void)state;
+	assert_int_equal(web_record_status(TG_ENOTFOUND), 404);
+	assert_int_equal(web_record_status(TG_OK), 404); /* there, but not for this reader */
+	assert_int_equal(web_record_status(TG_EDB), 500);
+	assert_int_equal(web_record_status(TG_EINTEGRITY), 500);
+	assert_int_equal(web_record_status(TG_EIO), 500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_sessions_survive_an_earlier_clock_reading),
 		cmocka_unit_test(test_throttling_starts_at_the_limit_and_per_key),
 		cmocka_unit_test(test_html_escaping_covers_markup_and_quotes),
+		cmocka_unit_test(test_a_record_that_cannot_be_read_is_a_server_error_not_404),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
