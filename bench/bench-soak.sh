@@ -13,7 +13,12 @@ conns=${3:-64}
 command -v wrk >/dev/null || { echo "bench-soak: needs wrk" >&2; exit 2; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/tergeu-soak.XXXXXX")
 pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+# On failure the server's own output says why (a sanitizer's report, an
+# error it logged) before the directory goes.
+trap 'rc=$?; [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null
+[ "$rc" -ne 0 ] && [ -s "$T/serve.out" ] &&
+	{ echo "bench-soak: failed; the server printed:" >&2; tail -40 "$T/serve.out" >&2; }
+rm -rf "$T"' EXIT
 export TERGEU_DB="$T/demo.db" LANGUAGE=en TERGEU_LANG=en
 "$tg" demo >/dev/null
 printf 'Taldykorgan river stone lamp\n' >"$T/pw"
@@ -34,6 +39,7 @@ sampler=$!
 wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$(dirname "$0")/soak.lua" \
 	"http://127.0.0.1:$port" >"$T/wrk.out"
 kill "$sampler" 2>/dev/null || :
+kill -0 "$pid" 2>/dev/null || { echo "bench-soak: the server ended during the load" >&2; exit 1; }
 rps=$(awk '/Requests\/sec/ { print $2 }' "$T/wrk.out")
 max=$(awk '$1 == "Latency" { print $4 }' "$T/wrk.out")
 p99=$(awk '$1 == "99%" { print $2 }' "$T/wrk.out")
@@ -47,10 +53,10 @@ acked=$(wc -l <"$T/acked.txt")
 lost=0
 for uid in $(head -200 "$T/acked.txt"); do
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $SOAK_TOKEN" \
-		"http://127.0.0.1:$port/api/v1/person/$uid")
-	[ "$code" = 200 ] || lost=$((lost + 1))
+		"http://127.0.0.1:$port/api/v1/person/$uid") || code="curl exit $?"
+	[ "$code" = 200 ] || { lost=$((lost + 1)); echo "bench-soak: $uid read back: $code" >&2; }
 done
-kill "$pid"
+kill "$pid" 2>/dev/null || { echo "bench-soak: the server ended before the read-back finished" >&2; exit 1; }
 wait "$pid" 2>/dev/null || :
 pid=
 "$tg" export --out "$T/all.json"

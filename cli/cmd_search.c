@@ -12,14 +12,23 @@ struct search_out {
 	tg_store *st;
 	json_t *all;
 	bool near_shown;
+	tg_error *err; /* a record that could not be read */
+	bool read_failed;
 };
 
 static int print_hit(void *ctx, const tg_search_hit *h)
 {
 	struct search_out *o = ctx;
 	json_t *doc;
-	if (tg_record_get(o->st, h->uid, &doc, NULL))
+	int rc = tg_record_get(o->st, h->uid, &doc, o->err);
+	if (rc == TG_ENOTFOUND) { /* deleted since it was indexed */
+		tg_error_clear(o->err);
 		return 0;
+	}
+	if (rc) {
+		o->read_failed = true;
+		return rc;
+	}
 	if (o->all) {
 		json_array_append_new(o->all, json_pack("{s:f, s:b, s:o}", "score", h->score, "near",
 		                                        h->near, "record", doc));
@@ -84,10 +93,10 @@ CLI_CMD(search)
 		tg_strbuf_release(&q);
 		return rc;
 	}
-	struct search_out out = {c, st, c->json ? json_array() : NULL, false};
 	tg_error err = {0};
+	struct search_out out = {c, st, c->json ? json_array() : NULL, false, &err, false};
 	if (tg_search(st, &o, print_hit, &out, &err)) {
-		if (*err.path && strcmp(err.path, "query")) {
+		if (!out.read_failed && *err.path && strcmp(err.path, "query")) {
 			char flag[sizeof err.path];
 			snprintf(flag, sizeof flag, "--%s", err.path);
 			memcpy(err.path, flag, sizeof err.path);

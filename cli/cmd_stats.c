@@ -121,7 +121,14 @@ CLI_CMD(stats)
 	int rc = cli_open(c, 0, &st);
 	if (rc)
 		return rc;
-	bool records = from ? !strcmp(from, "records") : tg_raw_count(st, NULL) <= 0;
+	tg_error err = {0};
+	long long raw = from ? 0 : tg_raw_count(st, NULL, &err);
+	if (raw < 0) {
+		rc = cli_fail(&err);
+		tg_store_close(st);
+		return rc;
+	}
+	bool records = from ? !strcmp(from, "records") : raw == 0;
 	char *copy = strdup(by ? by : records ? "act_type,region" : "fate,region"), *save = NULL;
 	const char *dims[7];
 	int n = 0;
@@ -129,7 +136,6 @@ CLI_CMD(stats)
 		dims[n++] = tok;
 	struct table t = {c, st, format, n, dims, json_array(), 0, records};
 	bool linked = false;
-	tg_error err = {0};
 	if (!strcmp(format, "csv")) {
 		for (int d = 0; d < n; d++)
 			tg_csv_write_field(stdout, dims[d], false);

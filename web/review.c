@@ -190,19 +190,27 @@ struct lists_page {
 	struct web_req *r;
 	tg_store *st;
 	int shown;
+	tg_error *err; /* a list that could not be read */
 };
 
 static int list_row(void *ctx, const char *uid, const char *title)
 {
 	struct lists_page *l = ctx;
 	json_t *src = NULL;
-	bool ok = !tg_record_get(l->st, uid, &src, NULL) &&
-	          web_authorize(&l->r->user, WEB_READ, src);
+	int rc = tg_record_get(l->st, uid, &src, l->err);
+	if (rc == TG_ENOTFOUND)
+		tg_error_clear(l->err);
+	if (rc && rc != TG_ENOTFOUND)
+		return rc;
+	bool ok = !rc && web_authorize(&l->r->user, WEB_READ, src);
 	json_decref(src);
 	if (!ok)
 		return 0;
+	long long count = tg_raw_count(l->st, uid, l->err);
+	if (count < 0)
+		return l->err->code;
 	tg_strbuf *o = &l->r->out;
-	char *n = tg_text_format_int(tg_raw_count(l->st, uid), l->r->lang);
+	char *n = tg_text_format_int(count, l->r->lang);
 	tg_strbuf_addf(o, "<tr><td><a href=\"/record/%s\">", uid);
 	web_esc(o, title);
 	tg_strbuf_adds(o, "</a></td><td class=\"num\">");
@@ -226,9 +234,10 @@ int web_page_lists(struct web_req *r, const char *rest)
 	               _("Victim lists imported as they were written; linkage finds the same"
 	                 " person across them."),
 	               _("List"), _("Records"));
-	struct lists_page l = {r, st, 0};
 	tg_error err = {0};
-	tg_linkdb_lists(st, list_row, &l, &err);
+	struct lists_page l = {r, st, 0, &err};
+	if (tg_linkdb_lists(st, list_row, &l, &err))
+		return web_error(r, 500, err.msg);
 	tg_strbuf_adds(o, "</tbody></table>");
 	if (!l.shown)
 		tg_strbuf_addf(o, "<p>%s</p>", _("No list has been imported."));

@@ -352,8 +352,11 @@ static int make_source(struct import *im, const char *text, size_t len)
 	char hex[65];
 	crypto_hash_sha256(hash, (const uint8_t *)text, len);
 	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-	if (tg_store_find_source(im->st, im->o->list, im->rep->list_uid) &&
-	    tg_raw_count(im->st, im->rep->list_uid) > 0)
+	int found = tg_store_find_source(im->st, im->o->list, im->rep->list_uid, im->err);
+	long long have = found == 1 ? tg_raw_count(im->st, im->rep->list_uid, im->err) : 0;
+	if (found < 0 || have < 0)
+		return im->err->code;
+	if (have > 0)
 		return tg_error_set(im->err, TG_EEXIST, "list", _("a list named \"%s\" is already"
 		                                                  " imported"), im->o->list);
 	tg_strbuf note = TG_STRBUF_INIT;

@@ -220,7 +220,8 @@ static void estimates(struct report *rp)
 	tg_strbuf_adds(o, "</h2>");
 	struct lists_ok l = {rp->h.st, rp->clearance, true};
 	tg_error err = {0};
-	bool any = !tg_linkdb_lists(rp->h.st, list_ok, &l, &err) && tg_raw_count(rp->h.st, NULL) > 0;
+	bool any = !tg_linkdb_lists(rp->h.st, list_ok, &l, &err) &&
+	           tg_raw_count(rp->h.st, NULL, &err) > 0;
 	struct estimate_ctx e = {rp, {0}, false};
 	if (any && l.all)
 		tg_stats_capture_by(rp->h.st, NULL, take_overall, &e, &err);

@@ -57,8 +57,8 @@ static int callback_failed(tg_error *err, int rc, uint64_t index)
 {
 	if (err && err->code == rc)
 		return rc;
-	return tg_error_set(err, rc, "ledger", _("cannot read the log hash at index %llu"),
-	                    (unsigned long long)index);
+	return tg_error_set(err, rc, "ledger", _("cannot read the log hash at index %llu: %s"),
+	                    (unsigned long long)index, tg_strerror(rc));
 }
 
 /* Root of the perfect subtree of 2^level leaves starting at start. */

@@ -756,29 +756,35 @@ long long tg_raw_find(tg_store *st, const char *list_title, const char *rec_id)
 	return id;
 }
 
-long long tg_raw_count(tg_store *st, const char *list)
+long long tg_raw_count(tg_store *st, const char *list, tg_error *err)
 {
 	sqlite3_stmt *s = tg_store_stmt(st, list ? "SELECT count(*) FROM raw_record WHERE list = ?"
-	                                         : "SELECT count(*) FROM raw_record", NULL);
+	                                         : "SELECT count(*) FROM raw_record", err);
 	if (!s)
 		return -1;
 	if (list)
 		sqlite3_bind_text(s, 1, list, -1, SQLITE_STATIC);
-	long long n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	long long n = -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	else
+		tg_store_dberr(st, err);
 	sqlite3_reset(s);
 	return n;
 }
 
-int tg_store_find_source(tg_store *st, const char *title, char uid[TG_UUID_LEN])
+int tg_store_find_source(tg_store *st, const char *title, char uid[TG_UUID_LEN], tg_error *err)
 {
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT uid FROM source WHERE title = ? AND deleted IS NULL"
-	                                    " ORDER BY uid LIMIT 1", NULL);
+	                                    " ORDER BY uid LIMIT 1", err);
 	if (!s)
-		return 0;
+		return -1;
 	sqlite3_bind_text(s, 1, title, -1, SQLITE_STATIC);
-	int found = sqlite3_step(s) == SQLITE_ROW;
-	if (found)
+	int step = sqlite3_step(s), found = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+	if (found == 1)
 		snprintf(uid, TG_UUID_LEN, "%s", (const char *)sqlite3_column_text(s, 0));
+	else if (found < 0)
+		tg_store_dberr(st, err);
 	sqlite3_reset(s);
 	return found;
 }

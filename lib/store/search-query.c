@@ -153,14 +153,17 @@ struct word {
 	int nnear;
 };
 
-/* 1 if key is indexed, 0 if not, -1 on a read error. */
-static int key_known(tg_store *st, const char *key)
+/* 1 if key is indexed, 0 if not, -1 on a read error (in err): a key
+ * that could not be looked up is not one the index lacks. */
+static int key_known(tg_store *st, const char *key, tg_error *err)
 {
-	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM search_key WHERE key = ?", NULL);
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT 1 FROM search_key WHERE key = ?", err);
 	if (!s)
 		return -1;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	int step = sqlite3_step(s);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		tg_store_dberr(st, err);
 	sqlite3_reset(s);
 	return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
 }
@@ -179,18 +182,25 @@ void tg_store_note_key_chars(tg_store *st, const char *key)
 }
 
 /* Characters that occur in any indexed key: the alphabet of near-key
- * edits, read once per store and extended as keys are added. */
-static const char *key_alphabet(tg_store *st)
+ * edits, read once per store and extended as keys are added. NULL on a
+ * read error (in err): a partial alphabet would be kept as the whole. */
+static const char *key_alphabet(tg_store *st, tg_error *err)
 {
 	if (*st->key_alphabet)
 		return st->key_alphabet;
 	bool seen[256] = {false};
-	sqlite3_stmt *s = tg_store_stmt(st, "SELECT key FROM search_key", NULL);
-	while (s && sqlite3_step(s) == SQLITE_ROW)
+	sqlite3_stmt *s = tg_store_stmt(st, "SELECT key FROM search_key", err);
+	if (!s)
+		return NULL;
+	int step = SQLITE_DONE;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		for (const unsigned char *p = sqlite3_column_text(s, 0); p && *p; p++)
 			seen[*p] = true;
-	if (s)
-		sqlite3_reset(s);
+	if (step != SQLITE_DONE)
+		tg_store_dberr(st, err);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE)
+		return NULL;
 	size_t n = 0;
 	for (int c = 1; c < 256 && n < sizeof st->key_alphabet - 1; c++)
 		if (seen[c])
@@ -210,11 +220,16 @@ static bool is_exact_key(const struct word *w, const char *k)
 	return false;
 }
 
-static void try_near(tg_store *st, struct word *w, const char *cand)
+static int try_near(tg_store *st, struct word *w, const char *cand, tg_error *err)
 {
-	if (w->nnear < TG_NAMEKEY_ALTS * 4 && *cand && !is_exact_key(w, cand) &&
-	    key_known(st, cand) > 0)
+	if (w->nnear >= TG_NAMEKEY_ALTS * 4 || !*cand || is_exact_key(w, cand))
+		return TG_OK;
+	int known = key_known(st, cand, err);
+	if (known < 0)
+		return err ? err->code : TG_EDB;
+	if (known)
 		snprintf(w->near[w->nnear++], TG_NAMEKEY_LEN, "%s", cand);
+	return TG_OK;
 }
 
 /* Keys one deletion, substitution, insertion or transposition away from
@@ -222,44 +237,52 @@ static void try_near(tg_store *st, struct word *w, const char *cand)
  * stretched (the exact pass found nothing), only a word none of whose own
  * keys the index knows (it looks misspelt) is. Short keys are left alone:
  * one edit in three letters is another name. */
-static void find_near(tg_store *st, struct word *w, bool all)
+static int find_near(tg_store *st, struct word *w, bool all, tg_error *err)
 {
 	const char *key = w->keys[0];
 	size_t len = strlen(key);
 	if (!w->nkeys || len < 4)
-		return;
-	for (int i = 0; i < w->nkeys && !all; i++)
-		if (key_known(st, w->keys[i]) > 0)
-			return;
+		return TG_OK;
+	for (int i = 0; i < w->nkeys && !all; i++) {
+		int known = key_known(st, w->keys[i], err);
+		if (known < 0)
+			return err ? err->code : TG_EDB;
+		if (known)
+			return TG_OK;
+	}
 	w->near = calloc(TG_NAMEKEY_ALTS * 4, TG_NAMEKEY_LEN);
 	if (!w->near)
-		return;
-	const char *abc = key_alphabet(st);
+		return tg_error_set(err, TG_ENOMEM, NULL, "%s", tg_strerror(TG_ENOMEM));
+	const char *abc = key_alphabet(st, err);
+	if (!abc)
+		return err ? err->code : TG_EDB;
 	char cand[TG_NAMEKEY_LEN + 1];
-	for (size_t i = 0; i < len; i++) {
+	int rc = TG_OK;
+	for (size_t i = 0; !rc && i < len; i++) {
 		memcpy(cand, key, i);
 		memcpy(cand + i, key + i + 1, len - i); /* deletion */
-		try_near(st, w, cand);
-		if (i + 1 < len) { /* transposition */
+		rc = try_near(st, w, cand, err);
+		if (!rc && i + 1 < len) { /* transposition */
 			memcpy(cand, key, len + 1);
 			cand[i] = key[i + 1];
 			cand[i + 1] = key[i];
-			try_near(st, w, cand);
+			rc = try_near(st, w, cand, err);
 		}
 	}
-	for (const char *c = abc; *c; c++) {
-		for (size_t i = 0; i <= len && len + 1 < TG_NAMEKEY_LEN; i++) {
+	for (const char *c = abc; !rc && *c; c++) {
+		for (size_t i = 0; !rc && i <= len && len + 1 < TG_NAMEKEY_LEN; i++) {
 			memcpy(cand, key, i); /* insertion */
 			cand[i] = *c;
 			memcpy(cand + i + 1, key + i, len - i + 1);
-			try_near(st, w, cand);
-			if (i < len && key[i] != *c) { /* substitution */
+			rc = try_near(st, w, cand, err);
+			if (!rc && i < len && key[i] != *c) { /* substitution */
 				memcpy(cand, key, len + 1);
 				cand[i] = *c;
-				try_near(st, w, cand);
+				rc = try_near(st, w, cand, err);
 			}
 		}
 	}
+	return rc;
 }
 
 /* The MATCH expression; in the near pass, words with near keys match
@@ -376,26 +399,31 @@ static void filters_sql(const tg_search_opts *o, const char *place, tg_strbuf *s
  * the newest records come first instead. */
 #define RANK_MAX 500
 
-/* True when match has at most RANK_MAX matches: FTS5 hands rowids in
+/* Whether match has at most RANK_MAX matches: FTS5 hands rowids in
  * order, so counting stops early. */
-static bool small_match(tg_store *st, const char *match)
+static int small_match(tg_store *st, const char *match, bool *small, tg_error *err)
 {
 	sqlite3_stmt *s = tg_store_stmt(st, "SELECT count(*) FROM (SELECT rowid FROM search_fts"
-	                                    " WHERE search_fts MATCH ? LIMIT ?)", NULL);
+	                                    " WHERE search_fts MATCH ? LIMIT ?)", err);
 	if (!s)
-		return true;
+		return TG_EDB;
 	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, RANK_MAX + 1);
-	bool small = sqlite3_step(s) != SQLITE_ROW || sqlite3_column_int(s, 0) <= RANK_MAX;
+	int step = sqlite3_step(s);
+	*small = step != SQLITE_ROW || sqlite3_column_int(s, 0) <= RANK_MAX;
+	int rc = step == SQLITE_ROW ? TG_OK : tg_store_dberr(st, err);
 	sqlite3_reset(s);
-	return small;
+	return rc;
 }
 
 static int run_pass(tg_store *st, const tg_search_opts *o, const char *place, const char *match,
                     bool near, struct seen *seen, int limit, tg_search_cb cb, void *ctx,
                     tg_error *err)
 {
-	bool ranked = small_match(st, match);
+	bool ranked;
+	int rc = small_match(st, match, &ranked, err);
+	if (rc)
+		return rc;
 	tg_strbuf sql = TG_STRBUF_INIT;
 	const char *bind[8];
 	int nb = 0;
@@ -417,7 +445,6 @@ static int run_pass(tg_store *st, const tg_search_opts *o, const char *place, co
 	filters_sql(o, place, &sql, bind, &nb, lo, hi);
 	tg_strbuf_adds(&sql, ranked ? " ORDER BY r LIMIT ?" : " ORDER BY search_fts.rowid DESC LIMIT ?");
 	sqlite3_stmt *s;
-	int rc = TG_OK;
 	if (sqlite3_prepare_v2(st->db, tg_strbuf_str(&sql), -1, &s, NULL) != SQLITE_OK) {
 		tg_strbuf_release(&sql);
 		return tg_store_dberr(st, err);
@@ -430,7 +457,7 @@ static int run_pass(tg_store *st, const tg_search_opts *o, const char *place, co
 			sqlite3_bind_text(s, i + 1, bind[i], -1, SQLITE_STATIC);
 	}
 	sqlite3_bind_int(s, nb + 1, limit + seen->n);
-	int step;
+	int step = SQLITE_DONE;
 	while (!rc && seen->n < limit && (step = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *uid = (const char *)sqlite3_column_text(s, 0);
 		if (seen_before(seen, uid))
@@ -485,10 +512,10 @@ int tg_search(tg_store *st, const tg_search_opts *o, tg_search_cb cb, void *ctx,
 	build_match(st, o, w, n, false, &match);
 	rc = run_pass(st, o, place, tg_strbuf_str(&match), false, &seen, limit, cb, ctx, err);
 	if (!rc && seen.n < limit) {
-		for (int i = 0; i < n; i++)
-			find_near(st, &w[i], seen.n == 0);
+		for (int i = 0; !rc && i < n; i++)
+			rc = find_near(st, &w[i], seen.n == 0, err);
 		tg_strbuf_reset(&match);
-		if (build_match(st, o, w, n, true, &match))
+		if (!rc && build_match(st, o, w, n, true, &match))
 			rc = run_pass(st, o, place, tg_strbuf_str(&match), true, &seen, limit, cb, ctx,
 			              err);
 	}

@@ -256,10 +256,13 @@ json_t *tg_raw_json(tg_store *st, long long id);
 /* The raw record of list (its title) with rec_id (its id in the list):
  * its id, 0 if there is none, -1 on a database error. */
 long long tg_raw_find(tg_store *st, const char *list_title, const char *rec_id);
-/* Raw records of a list (every list when NULL). */
-long long tg_raw_count(tg_store *st, const char *list);
-/* The id of the live source titled title, if any: 1 and uid filled, else 0. */
-int tg_store_find_source(tg_store *st, const char *title, char uid[TG_UUID_LEN]);
+/* Raw records of a list (every list when NULL); -1 on a read error (in
+ * err). */
+long long tg_raw_count(tg_store *st, const char *list, tg_error *err);
+/* The id of the live source titled title, if any: 1 and uid filled, 0 if
+ * there is none, -1 on a read error (in err). */
+int tg_store_find_source(tg_store *st, const char *title, char uid[TG_UUID_LEN],
+                         tg_error *err);
 
 /* ---- record linkage: decisions, persons, the review queue ---- */
 
