@@ -370,7 +370,9 @@ static void check_header(const char *p, const char *end, int status, unsigned *s
  * an HTTP version or transfer coding it does not know. */
 static bool mhd_status(int status)
 {
-	return status == 400 || status == 413 || status == 414 || status == 431 ||
+	/* 100 Continue is an interim answer: the final one carries the
+	 * headers. */
+	return status == 100 || status == 400 || status == 413 || status == 414 || status == 431 ||
 	       status == 501 || status == 505;
 }
 
