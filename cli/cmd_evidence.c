@@ -184,8 +184,9 @@ static int export(struct cli *c, tg_store *st, const char *id, const char *out)
 		rc = tg_error_set(&err, TG_EINTEGRITY, "sha256",
 		                  _("evidence %s no longer has its intake hash"), id);
 	}
-	if (!rc)
-		rc = tg_custody_add(st, id, "exported", c->actor, NULL, &err);
+	/* An export the chain of custody does not show is not left behind. */
+	if (!rc && (rc = tg_custody_add(st, id, "exported", c->actor, NULL, &err)))
+		remove(out);
 	tg_vault_close(v);
 	json_decref(doc);
 	return rc ? cli_fail(&err) : CLI_OK;

@@ -12,22 +12,14 @@
 #include <string.h>
 
 #include "store/cryptvfs-fault.h"
+#include "util/util.h"
 
-enum inject_kind { INJ_NONE, INJ_ENOSPC, INJ_EWRITE, INJ_SHORT, INJ_EIO, INJ_COUNT };
+enum inject_kind { INJ_ENOSPC, INJ_EWRITE, INJ_SHORT, INJ_EIO };
 
-static const struct {
-	const char *name;
-	enum inject_kind kind;
-} kinds[] = {
-	{"enospc", INJ_ENOSPC},
-	{"ewrite", INJ_EWRITE},
-	{"short", INJ_SHORT},
-	{"eio", INJ_EIO},
-};
+static const char *const names[] = {"enospc", "ewrite", "short", "eio"};
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static enum inject_kind kind = INJ_NONE;
-static const char *kind_name = "";
+static int kind = TG_FAULT_NONE;
 static long nth;
 static bool sticky;
 static atomic_long writes, reads;
@@ -38,34 +30,17 @@ static void print_counts(void)
 	        atomic_load(&reads));
 }
 
+/* Specs for the vault (lib/vault/fault.c) are left to it. */
 static void parse(void)
 {
-	const char *t = getenv("TERGEU_TEST"), *spec = getenv("TERGEU_TEST_FAULT");
-	if (!t || strcmp(t, "1") || !spec || !*spec)
-		return;
-	if (!strcmp(spec, "count")) {
-		kind = INJ_COUNT;
+	const char *bad;
+	kind = tg_test_fault_spec(names, sizeof names / sizeof names[0], &nth, &sticky, &bad);
+	if (kind == TG_FAULT_COUNT)
 		atexit(print_counts);
-		return;
-	}
-	const char *colon = strchr(spec, ':');
-	for (size_t i = 0; colon && i < sizeof kinds / sizeof kinds[0]; i++) {
-		if (strlen(kinds[i].name) != (size_t)(colon - spec) ||
-		    strncmp(spec, kinds[i].name, (size_t)(colon - spec)))
-			continue;
-		char *end;
-		long n = strtol(colon + 1, &end, 10);
-		if (n < 1 || (*end && strcmp(end, "+")))
-			break;
-		kind = kinds[i].kind;
-		kind_name = kinds[i].name;
-		nth = n;
-		sticky = *end == '+';
-		return;
-	}
-	fprintf(stderr,
-	        "tergeu: TERGEU_TEST_FAULT=%s ignored: expected enospc|ewrite|short|eio:N[+] or count\n",
-	        spec);
+	if (bad && strncmp(bad, "vault-", 6))
+		fprintf(stderr, "tergeu: TERGEU_TEST_FAULT=%s ignored: expected"
+		                " enospc|ewrite|short|eio:N[+] or count\n",
+		        bad);
 }
 
 /* Writes the first half of buf's sealed form and keeps the old bytes of
@@ -98,12 +73,12 @@ int tg_cv_inject(struct tg_cv_file *f, bool write, const void *buf, int amt,
                  sqlite3_int64 off)
 {
 	pthread_once(&once, parse);
-	if (kind == INJ_NONE)
+	if (kind == TG_FAULT_NONE)
 		return -1;
 	long n = atomic_fetch_add(write ? &writes : &reads, 1) + 1;
-	if (kind == INJ_COUNT || write != (kind != INJ_EIO) || (n != nth && !(sticky && n > nth)))
+	if (kind == TG_FAULT_COUNT || write != (kind != INJ_EIO) || (n != nth && !(sticky && n > nth)))
 		return -1;
-	fprintf(stderr, "tergeu: test fault: %s at %s %ld (%d bytes at offset %lld)\n", kind_name,
+	fprintf(stderr, "tergeu: test fault: %s at %s %ld (%d bytes at offset %lld)\n", names[kind],
 	        write ? "write" : "read", n, amt, (long long)off);
 	switch (kind) {
 	case INJ_ENOSPC:

@@ -1,4 +1,4 @@
-/* Clock, PRNG and whole-file reads. */
+/* Clock, PRNG, whole-file reads and the test fault spec. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,4 +111,30 @@ int tg_read_file(const char *path, char **out, size_t *len, tg_error *err)
 		*len = sb.len;
 	*out = tg_strbuf_detach(&sb);
 	return TG_OK;
+}
+
+int tg_test_fault_spec(const char *const names[], size_t n, long *nth, bool *sticky,
+                       const char **spec)
+{
+	const char *t = getenv("TERGEU_TEST"), *s = getenv("TERGEU_TEST_FAULT");
+	*spec = NULL;
+	if (!t || strcmp(t, "1") || !s || !*s)
+		return TG_FAULT_NONE;
+	if (!strcmp(s, "count"))
+		return TG_FAULT_COUNT;
+	const char *colon = strchr(s, ':');
+	for (size_t i = 0; colon && i < n; i++) {
+		if (strlen(names[i]) != (size_t)(colon - s) ||
+		    strncmp(s, names[i], (size_t)(colon - s)))
+			continue;
+		char *end;
+		long v = strtol(colon + 1, &end, 10);
+		if (v < 1 || (*end && strcmp(end, "+")))
+			break;
+		*nth = v;
+		*sticky = *end == '+';
+		return (int)i;
+	}
+	*spec = s;
+	return TG_FAULT_NONE;
 }

@@ -177,4 +177,13 @@ typedef void (*tg_progress_fn)(void *ctx, const char *what, uint64_t done, uint6
 /* Reads a whole file (or stdin for "-") into a NUL-terminated buffer. */
 int tg_read_file(const char *path, char **out, size_t *len, tg_error *err);
 
+/* Test-only fault injection (the database's VFS, the vault): with
+ * TERGEU_TEST=1, TERGEU_TEST_FAULT=count gives TG_FAULT_COUNT and
+ * NAME:N[+], NAME one of names[0..n), the index of NAME with *nth = N and
+ * *sticky whether "+" follows; anything else TG_FAULT_NONE, with *spec the
+ * text that was not understood (NULL if there was none). */
+enum { TG_FAULT_NONE = -1, TG_FAULT_COUNT = -2 };
+int tg_test_fault_spec(const char *const names[], size_t n, long *nth, bool *sticky,
+                       const char **spec);
+
 #endif

@@ -47,6 +47,11 @@ struct buffers {
  * -1 with errno set. */
 static ssize_t read_full(int fd, uint8_t *buf, size_t n)
 {
+	int e = tg_vault_fault(TG_VIO_READ, &n);
+	if (e) {
+		errno = e;
+		return -1;
+	}
 	size_t got = 0;
 	while (got < n) {
 		ssize_t r = read(fd, buf + got, n - got);
@@ -62,7 +67,7 @@ static ssize_t read_full(int fd, uint8_t *buf, size_t n)
 }
 
 /* Returns 0, or -1 with errno set. */
-static int write_full(int fd, const uint8_t *buf, size_t n)
+static int write_all(int fd, const uint8_t *buf, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, buf, n);
@@ -74,6 +79,29 @@ static int write_full(int fd, const uint8_t *buf, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+static int write_full(int fd, const uint8_t *buf, size_t n)
+{
+	size_t part = n;
+	int e = tg_vault_fault(TG_VIO_WRITE, &part);
+	if (e) {
+		if (part)
+			(void)write_all(fd, buf, part); /* a torn write: its first part */
+		errno = e;
+		return -1;
+	}
+	return write_all(fd, buf, n);
+}
+
+static int sync_fd(int fd)
+{
+	int e = tg_vault_fault(TG_VIO_SYNC, NULL);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return fsync(fd);
 }
 
 /* Asks the kernel to start writing a range back now, so that the fsync at
@@ -223,13 +251,13 @@ int tg_vault_put_fd(tg_vault *v, int src, uint64_t total, tg_vault_blob *out,
 		rc = vault_write_error(err);
 	else
 		rc = seal(v, src, fd, out->id, &b, out, progress, ctx, total, err);
-	if (rc == 0 && fsync(fd) != 0)
+	if (rc == 0 && sync_fd(fd) != 0)
 		rc = vault_write_error(err);
 	if (fd >= 0 && close(fd) != 0 && rc == 0)
 		rc = vault_write_error(err);
 	if (rc == 0 && renameat(v->dirfd, tmp, v->dirfd, out->id) != 0)
 		rc = vault_write_error(err);
-	else if (rc == 0 && fsync(v->dirfd) != 0) {
+	else if (rc == 0 && sync_fd(v->dirfd) != 0) {
 		rc = vault_write_error(err);
 		unlinkat(v->dirfd, out->id, 0);
 	}
@@ -399,7 +427,7 @@ int tg_vault_get(tg_vault *v, const char *blob_id, const char *dst_path,
 			rc = unseal(v, blob_id, in, out, &b, sha, err);
 		buffers_free(&b);
 	}
-	if (rc == 0 && fsync(out) != 0)
+	if (rc == 0 && sync_fd(out) != 0)
 		rc = dst_write_error(err);
 	if (out >= 0 && close(out) != 0 && rc == 0)
 		rc = dst_write_error(err);
@@ -454,12 +482,12 @@ static int shred_name(tg_vault *v, const char *name, tg_error *err)
 			e = errno;
 		left -= (off_t)n;
 	}
-	if (!e && fsync(fd) != 0)
+	if (!e && sync_fd(fd) != 0)
 		e = errno;
 	close(fd);
 	if (unlinkat(v->dirfd, name, 0) != 0 && !e)
 		e = errno;
-	if (!e && fsync(v->dirfd) != 0)
+	if (!e && sync_fd(v->dirfd) != 0)
 		e = errno;
 	if (e)
 		return tg_error_set(err, TG_EIO, name, _("cannot shred blob %s: %s"), name,

@@ -1,23 +1,31 @@
-"""I/O faults injected through the encrypting VFS (issue 9, part 2).
+"""I/O faults injected through the encrypting VFS and the vault (issue 9,
+part 2).
 
-faults.py [POINTS]: for each operation (a list import, adding a person, an
-evidence intake, editing a record, a link run), counts its database reads and
-writes (TERGEU_TEST_FAULT=count), then for each fault kind (enospc, ewrite,
-short, eio, and enospc+ for a disk that stays full) injects the fault at up
-to POINTS read or write numbers spread over the operation (every one when it
-has fewer).  Each point runs on a fresh copy of the same database and
-checks:
-  - the command exits 5 with a message naming the database or I/O error
-    (or exits 0 if SQLite absorbed the fault, e.g. at the checkpoint on
-    close); no crash, no sanitizer report;
-  - with the fault off: ledger verify (and quick_check) and evidence
-    verify --all pass, and the operation's data is either all there (always
+faults.py [POINTS [OPS]]: for each operation (a list import, adding a
+person, an evidence intake, editing a record, a link run), counts its
+database and vault reads and writes (TERGEU_TEST_FAULT=count), then for
+each fault kind (enospc, ewrite, short, eio, and enospc+ for a disk that
+stays full, in the database; vault-enospc, vault-short, vault-sync,
+vault-eio in the vault) injects the fault at up to POINTS read or write
+numbers spread over the operation (every one when it has fewer).  Each
+point runs on a fresh copy of the same database and checks:
+  - the command exits 5 with a message naming the database, vault or I/O
+    error (or exits 0 if SQLite absorbed the fault, e.g. at the checkpoint
+    on close); no crash, no sanitizer report;
+  - with the fault off: ledger verify --full (SQLite's integrity_check)
+    and evidence verify --all pass, no file is left in the vault that no
+    evidence names, and the operation's data is either all there (always
     when it exited 0) or not at all;
   - the operation then runs again cleanly;
-  - the canary is in no database file.
+  - the canary is in no database or vault file.
+Then each read of the read-only commands (READ_OPS) fails once: each
+gives exactly its output without the fault or exits 5, and an export's
+file is whole or absent.  OPS, a regular expression, picks operations by
+name.
 Exits 1 on any failure.  Environment: TERGEU.
 """
 import difflib
+import json
 import os
 import re
 import shutil
@@ -30,7 +38,22 @@ from crashlib import CheckFailed, Store, write_canary_list  # noqa: E402
 
 CANARY = "Zqxfaultcanary%d" % os.getpid()
 KINDS = ("enospc", "ewrite", "short", "eio", "enospc+")
-ERROR_RE = re.compile(r"database|disk|input/output|I/O", re.I)
+# The vault's own file I/O (lib/vault/fault.c): a full disk, a torn write,
+# a failed fsync, a failed read.
+VAULT_KINDS = ("vault-enospc", "vault-short", "vault-sync", "vault-eio")
+ERROR_RE = re.compile(r"database|disk|input/output|I/O|vault|space left", re.I)
+
+
+def fault_counts(err):
+    """The reads and writes a 'count' run made, by fault kind."""
+    m = re.search(r"count: (\d+) writes, (\d+) reads", err)
+    v = re.search(r"vault: (\d+) writes, (\d+) syncs, (\d+) reads", err)
+    if not m or not v:
+        raise CheckFailed("no fault counts: %s" % err)
+    w, r = int(m.group(1)), int(m.group(2))
+    vw, vs, vr = int(v.group(1)), int(v.group(2)), int(v.group(3))
+    return {"enospc": w, "ewrite": w, "short": w, "eio": r, "enospc+": w,
+            "vault-enospc": vw, "vault-short": vw, "vault-sync": vs, "vault-eio": vr}
 
 
 def points(total, limit):
@@ -67,8 +90,12 @@ def prepare(tmp):
     src = base.tg("add", "source", "--type", "photo_video", "--title", "Video")[1].strip()
     person = base.tg("add", "person", "--name", "Ерлан Сәрсенбаев")[1].strip()
     ev = os.path.join(tmp, "photo.jpg")
-    with open(ev, "wb") as f:
-        f.write(b"\xff\xd8\xff\xe0JFIF " + CANARY.encode() + os.urandom(200000))
+    with open(ev, "wb") as f:  # three of the vault's 1 MiB chunks
+        f.write(b"\xff\xd8\xff\xe0JFIF " + CANARY.encode() + os.urandom(2500000))
+    # Evidence already there, for the read-only commands that read the vault.
+    with open(os.path.join(base.dir, "scan.pdf"), "wb") as f:
+        f.write(b"%PDF-1.4 " + CANARY.encode() + os.urandom(1500000))
+    base.tg("evidence", "add", "scan.pdf", "--source", src)
     s0 = base.summary()
 
     def raw(s):
@@ -125,6 +152,9 @@ def run_point(tmp, base, op, kind, n, stats):
         stats["fired" if fired else "not fired"] += 1
         stats["exit %d" % rc] = stats.get("exit %d" % rc, 0) + 1
         st.common_checks(CANARY, fails.append)
+        orphans = st.orphans()["orphan_files"]
+        if orphans:
+            fails.append("left in the vault: %s" % orphans)
         got = op.measure(st.summary())
         if got not in (op.before, op.full):
             fails.append("partial: %s, before %s, whole %s" % (got, op.before, op.full))
@@ -156,44 +186,68 @@ READ_OPS = [
     ("search", ["--json", "search", "Сарсенбаев"]),
     ("list", ["--json", "list", "person"]),
     ("accountability", ["--json", "accountability"]),
+    ("ev-verify", ["evidence", "verify", "--all"]),
+    # Not only a read (it records custody), but its output file must be
+    # whole or absent.
+    ("ev-export", ["evidence", "export", "EVIDENCE", "--out", "out.pdf"]),
 ]
 
 
 def read_op(tmp, base, name, args, limit):
-    """Every fault point of one read-only command; returns (points, failures)."""
+    """Every read fault point (database and vault) of one read-only
+    command; returns (points, failures)."""
     st = base.copy(tmp, "read")
     fails = []
+    total = 0
+    if "EVIDENCE" in args:
+        ev = json.loads(st.tg("--json", "list", "evidence")[1])
+        args = [ev[0]["id"] if a == "EVIDENCE" else a for a in args]
+    out_file = os.path.join(st.dir, args[args.index("--out") + 1]) if "--out" in args else None
     try:
         clean = st.tg(*args)[1]
-        err = st.tg(*args, env={"TERGEU_TEST_FAULT": "count"})[2]
-        m = re.search(r"count: (\d+) writes, (\d+) reads", err)
-        if not m:
-            raise CheckFailed("no fault counts from %s: %s" % (name, err))
-        pts = points(int(m.group(2)), limit)
-        exits = {}
-        for n in pts:
-            rc, out, err = st.tg(*args, want=None, env={"TERGEU_TEST_FAULT": "eio:%d" % n})
-            msgs = [l for l in err.splitlines() if "test fault:" not in l]
-            exits[rc] = exits.get(rc, 0) + 1
-            if rc == 0 and out != clean:
-                diff = difflib.unified_diff(clean.splitlines(), out.splitlines(), lineterm="", n=1)
-                fails.append("eio:%d: exit 0 with other output than without the fault:\n%s" %
-                             (n, "\n".join(list(diff)[2:12])))
-            elif rc == 5 and not any(ERROR_RE.search(l) for l in msgs):
-                fails.append("eio:%d: exit 5 without a database or I/O error message: %r" %
-                             (n, msgs))
-            elif rc not in (0, 5):
-                fails.append("eio:%d: exit %d: %s" % (n, rc, err.strip()[-500:]))
+        whole = open(out_file, "rb").read() if out_file else None
+        counts = fault_counts(st.tg(*args, env={"TERGEU_TEST_FAULT": "count"})[2])
+        for kind in ("eio", "vault-eio"):
+            pts = points(counts[kind], limit)
+            total += len(pts)
+            exits = {}
+            for n in pts:
+                if out_file and os.path.exists(out_file):
+                    os.remove(out_file)
+                spec = "%s:%d" % (kind, n)
+                rc, out, err = st.tg(*args, want=None, env={"TERGEU_TEST_FAULT": spec})
+                msgs = [l for l in err.splitlines() if "test fault:" not in l]
+                exits[rc] = exits.get(rc, 0) + 1
+                if rc == 0 and out != clean:
+                    diff = difflib.unified_diff(clean.splitlines(), out.splitlines(),
+                                                lineterm="", n=1)
+                    fails.append("%s: exit 0 with other output than without the fault:\n%s" %
+                                 (spec, "\n".join(list(diff)[2:12])))
+                elif rc == 5 and not any(ERROR_RE.search(l) for l in msgs):
+                    fails.append("%s: exit 5 without a database or I/O error message: %r" %
+                                 (spec, msgs))
+                elif rc not in (0, 5):
+                    fails.append("%s: exit %d: %s" % (spec, rc, err.strip()[-500:]))
+                if out_file:
+                    there = os.path.exists(out_file)
+                    if rc == 0 and (not there or open(out_file, "rb").read() != whole):
+                        fails.append("%s: exit 0 but %s is not whole" % (spec, out_file))
+                    elif rc != 0 and there:
+                        fails.append("%s: exit %d and %s left behind" % (spec, rc, out_file))
+                    leftovers = [f for f in os.listdir(st.dir) if f.startswith("out.pdf")
+                                 and f != "out.pdf"]
+                    if leftovers:
+                        fails.append("%s: temporary files left: %s" % (spec, leftovers))
+            print("%-14s %-12s %3d of %4d reads: %s" % (
+                name, kind, len(pts), counts[kind],
+                ", ".join("exit %d %d" % kv for kv in sorted(exits.items()))), flush=True)
         st.common_checks(CANARY, fails.append)
-        print("%-14s eio      %3d of %4s reads: %s" % (
-            name, len(pts), m.group(2),
-            ", ".join("exit %d %d" % kv for kv in sorted(exits.items()))), flush=True)
         for a, rep in st.sanitizer_reports:
             fails.append("sanitizer report from 'tergeu %s': %s" % (" ".join(a), rep[:2000]))
     except CheckFailed as e:
         fails.append(str(e))
     st.remove()
-    return len(pts) if "pts" in locals() else 0, fails
+    return total, fails
 
 
 def main(argv):
@@ -211,12 +265,11 @@ def main(argv):
             c = base.copy(tmp, "count")
             err = c.tg(*op.args, env={"TERGEU_TEST_FAULT": "count"})[2]
             c.remove()
-            m = re.search(r"count: (\d+) writes, (\d+) reads", err)
-            if not m:
-                raise CheckFailed("no fault counts from %s: %s" % (op.name, err))
-            writes, reads = int(m.group(1)), int(m.group(2))
-            for kind in KINDS:
-                total = reads if kind == "eio" else writes
+            counts = fault_counts(err)
+            for kind in KINDS + VAULT_KINDS:
+                total = counts[kind]
+                if not total and kind in VAULT_KINDS:
+                    continue  # the operation does not touch the vault
                 stats = {"fired": 0, "not fired": 0, "committed": 0, "rolled back": 0}
                 pts = points(total, limit)
                 for n in pts:
@@ -226,8 +279,10 @@ def main(argv):
                         failures += 1
                         print("FAIL %s %s:%d\n    %s" % (op.name, kind, n, "\n    ".join(fails)),
                               flush=True)
-                print("%-12s %-8s %3d of %4d %s: %s" % (
-                    op.name, kind, len(pts), total, "reads" if kind == "eio" else "writes",
+                print("%-12s %-12s %3d of %4d %s: %s" % (
+                    op.name, kind, len(pts), total,
+                    "reads" if kind.endswith("eio") else "syncs" if kind == "vault-sync"
+                    else "writes",
                     ", ".join("%s %d" % kv for kv in sorted(stats.items()))), flush=True)
         for name, args in READ_OPS:
             if only and not only.search(name):
