@@ -48,10 +48,11 @@ def fault_counts(err):
     """The reads and writes a 'count' run made, by fault kind."""
     m = re.search(r"count: (\d+) writes, (\d+) reads", err)
     v = re.search(r"vault: (\d+) writes, (\d+) syncs, (\d+) reads", err)
-    if not m or not v:
+    if not m:
         raise CheckFailed("no fault counts: %s" % err)
     w, r = int(m.group(1)), int(m.group(2))
-    vw, vs, vr = int(v.group(1)), int(v.group(2)), int(v.group(3))
+    # A command that never opens a vault file prints no vault line.
+    vw, vs, vr = (int(v.group(1)), int(v.group(2)), int(v.group(3))) if v else (0, 0, 0)
     return {"enospc": w, "ewrite": w, "short": w, "eio": r, "enospc+": w,
             "vault-enospc": vw, "vault-short": vw, "vault-sync": vs, "vault-eio": vr}
 
@@ -208,6 +209,8 @@ def read_op(tmp, base, name, args, limit):
         whole = open(out_file, "rb").read() if out_file else None
         counts = fault_counts(st.tg(*args, env={"TERGEU_TEST_FAULT": "count"})[2])
         for kind in ("eio", "vault-eio"):
+            if not counts[kind] and kind != "eio":
+                continue  # the command does not read the vault
             pts = points(counts[kind], limit)
             total += len(pts)
             exits = {}
