@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "io/io.h"
@@ -42,15 +43,19 @@ CLI_CMD(report)
 	if (o.min_cell && !o.public_only)
 		return cli_usage_error("report", _("--min-cell goes with --public"));
 	tg_error err = {0};
-	if (mkdir(out, 0700) && errno != EEXIST) {
+	bool made = !mkdir(out, 0700);
+	if (!made && errno != EEXIST) {
 		tg_error_set(&err, TG_EIO, "--out", _("cannot create directory %s: %s"), out,
 		             strerror(errno));
 		return cli_fail(&err);
 	}
 	tg_store *st;
 	int rc = cli_open(c, 0, &st);
-	if (rc)
+	if (rc) {
+		if (made)
+			rmdir(out);
 		return rc;
+	}
 	char *note = NULL, *html = NULL, *text = NULL;
 	json_t *data = NULL;
 	rc = tg_ledger_sign_checkpoint(st, &note, &err);
@@ -63,11 +68,20 @@ CLI_CMD(report)
 	tg_strbuf path = TG_STRBUF_INIT;
 	const char *files[][2] = {{"checkpoint.txt", note}, {"data.json", text},
 	                          {"report.html", html}};
-	for (size_t i = 0; !rc && i < sizeof files / sizeof files[0]; i++) {
+	size_t written = 0;
+	for (; !rc && written < sizeof files / sizeof files[0]; written++) {
+		tg_strbuf_reset(&path);
+		tg_strbuf_addf(&path, "%s/%s", out, files[written][0]);
+		rc = cli_write_file(path.buf, files[written][1] ? files[written][1] : "", &err);
+	}
+	/* A report that failed leaves nothing of itself: no half a report. */
+	for (size_t i = 0; rc && i < written; i++) {
 		tg_strbuf_reset(&path);
 		tg_strbuf_addf(&path, "%s/%s", out, files[i][0]);
-		rc = cli_write_file(path.buf, files[i][1] ? files[i][1] : "", &err);
+		unlink(path.buf);
 	}
+	if (rc && made)
+		rmdir(out);
 	if (!rc)
 		printf(_("report written to %s/report.html (figures in data.json)\n"), out);
 	tg_strbuf_release(&path);

@@ -197,6 +197,7 @@ struct lists_ok {
 	tg_store *st;
 	int clearance;
 	bool all;
+	tg_error *err;
 };
 
 static int list_ok(void *ctx, const char *uid, const char *title)
@@ -204,7 +205,12 @@ static int list_ok(void *ctx, const char *uid, const char *title)
 	struct lists_ok *l = ctx;
 	json_t *src = NULL;
 	const char *c = NULL;
-	if (!tg_record_get(l->st, uid, &src, NULL))
+	int rc = tg_record_get(l->st, uid, &src, l->err);
+	if (rc && rc != TG_ENOTFOUND)
+		return rc; /* a list that could not be read is not a hidden one */
+	if (rc)
+		tg_error_clear(l->err);
+	else
 		c = json_string_value(json_object_get(src, "confidentiality"));
 	if (!c || tg_clearance_level(c) < 0 || tg_clearance_level(c) > l->clearance)
 		l->all = false;
@@ -212,19 +218,36 @@ static int list_ok(void *ctx, const char *uid, const char *title)
 	return 0;
 }
 
-static void estimates(struct report *rp)
+/* Errors of storage end the report; others (too few lists, a model that
+ * does not fit) are why the estimate is missing, said in its place. */
+static bool storage_error(int rc)
+{
+	return rc == TG_EDB || rc == TG_EIO || rc == TG_EINTEGRITY || rc == TG_ENOMEM;
+}
+
+static int estimates(struct report *rp, tg_error *fail)
 {
 	tg_strbuf *o = rp->h.out;
 	tg_strbuf_adds(o, "<h2>");
 	tg_html_esc(o, _("Documented and estimated totals"));
 	tg_strbuf_adds(o, "</h2>");
-	struct lists_ok l = {rp->h.st, rp->clearance, true};
 	tg_error err = {0};
-	bool any = !tg_linkdb_lists(rp->h.st, list_ok, &l, &err) &&
-	           tg_raw_count(rp->h.st, NULL, &err) > 0;
+	struct lists_ok l = {rp->h.st, rp->clearance, true, &err};
+	int rc = tg_linkdb_lists(rp->h.st, list_ok, &l, &err);
+	long long raw = rc ? -1 : tg_raw_count(rp->h.st, NULL, &err);
 	struct estimate_ctx e = {rp, {0}, false};
-	if (any && l.all)
-		tg_stats_capture_by(rp->h.st, NULL, take_overall, &e, &err);
+	bool any = raw > 0;
+	if (!rc && raw < 0)
+		rc = err.code ? err.code : TG_EDB;
+	if (!rc && any && l.all)
+		rc = tg_stats_capture_by(rp->h.st, NULL, take_overall, &e, &err);
+	if (rc && storage_error(rc)) {
+		if (fail)
+			*fail = err;
+		if (e.have)
+			tg_capture_release(&e.overall);
+		return rc;
+	}
 	tg_estimate est;
 	if (!e.have || tg_estimate_loglinear(&e.overall, "bic", &est, NULL, &err) ||
 	    !isfinite(est.estimate)) {
@@ -237,7 +260,7 @@ static void estimates(struct report *rp)
 		json_object_set_new(rp->data, "estimate", json_null());
 		if (e.have)
 			tg_capture_release(&e.overall);
-		return;
+		return TG_OK;
 	}
 	char *doc = tg_text_format_int((long long)tg_capture_observed(&e.overall), rp->h.lang);
 	char *n = tg_text_format_int((long long)llround(est.estimate), rp->h.lang);
@@ -279,6 +302,7 @@ static void estimates(struct report *rp)
 	                              "estimate", est.estimate, "lower", est.lower, "upper",
 	                              est.upper, "model", est.model, "criterion", "bic"));
 	tg_capture_release(&e.overall);
+	return TG_OK;
 }
 
 /* The accountability funnel of every act (each counted once, at the
@@ -333,12 +357,12 @@ static int accountability(struct report *rp, tg_error *err)
 	return 0;
 }
 
-static void summary(struct report *rp)
+static int summary(struct report *rp, tg_error *err)
 {
 	json_t *counts = NULL;
-	tg_error err = {0};
-	if (tg_store_counts(rp->h.st, rp->clearance, &counts, &err))
-		return;
+	int rc = tg_store_counts(rp->h.st, rp->clearance, &counts, err);
+	if (rc)
+		return rc;
 	static const char *const shown[][2] = {
 		{"person", N_("people")}, {"act", N_("acts")}, {"proceeding", N_("proceedings")},
 		{"source", N_("sources")}, {"evidence", N_("pieces of evidence")},
@@ -360,6 +384,7 @@ static void summary(struct report *rp)
 	tg_strbuf_adds(o, "</tbody></table>");
 	json_object_set_new(rp->data, "records", fig);
 	json_decref(counts);
+	return TG_OK;
 }
 
 static void methods(struct report *rp)
@@ -414,15 +439,16 @@ int tg_io_report(tg_store *st, const tg_report_opts *o, char **html, json_t **da
 	tg_html_esc(&out, _("made"));
 	tg_strbuf_addf(&out, " %s · tergeu %s", now, TG_VERSION);
 	tg_strbuf_adds(&out, "</p>");
-	summary(&rp);
-	int rc = victims_by(&rp, "region", "victims_by_region", _("Documented victims by region"), err);
+	int rc = summary(&rp, err);
+	if (!rc)
+		rc = victims_by(&rp, "region", "victims_by_region", _("Documented victims by region"), err);
 	if (!rc)
 		rc = victims_by(&rp, "period", "victims_by_month", _("Documented victims by month"), err);
 	if (!rc)
 		rc = victims_by(&rp, "act_type", "victims_by_act_type",
 		                _("Documented victims by kind of act"), err);
 	if (!rc)
-		estimates(&rp);
+		rc = estimates(&rp, err);
 	struct stages stg = {&rp, {0}};
 	if (!rc)
 		rc = tg_store_proceeding_stages(st, rp.clearance, stage_row, &stg, err);

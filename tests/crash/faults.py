@@ -19,8 +19,8 @@ point runs on a fresh copy of the same database and checks:
   - the operation then runs again cleanly;
   - the canary is in no database or vault file.
 Then each read of the read-only commands (READ_OPS) fails once: each
-gives exactly its output without the fault or exits 5, and an export's
-file is whole or absent.  OPS, a regular expression, picks operations by
+gives exactly its output without the fault or exits 5, and what an
+export or a report writes is whole or absent.  OPS, a regular expression, picks operations by
 name.
 Exits 1 on any failure.  Environment: TERGEU.
 """
@@ -188,10 +188,38 @@ READ_OPS = [
     ("list", ["--json", "list", "person"]),
     ("accountability", ["--json", "accountability"]),
     ("ev-verify", ["evidence", "verify", "--all"]),
-    # Not only a read (it records custody), but its output file must be
-    # whole or absent.
+    # Not only reads (an export records custody, a report signs a
+    # checkpoint), but what they write must be whole or absent.
     ("ev-export", ["evidence", "export", "EVIDENCE", "--out", "out.pdf"]),
+    ("report", ["report", "--out", "out-report"]),
 ]
+
+
+def written(path):
+    """What a command wrote at path (a file, or a directory's files), less
+    what differs from one run to the next: the time a report was made and
+    its freshly signed checkpoint."""
+    if not os.path.exists(path):
+        return None
+    if not os.path.isdir(path):
+        with open(path, "rb") as f:
+            return f.read()
+    files = {}
+    for name in sorted(os.listdir(path)):
+        if name == "checkpoint.txt":
+            continue
+        with open(os.path.join(path, name), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        files[name] = re.sub(r'made [^<]*|<pre>.*?</pre>|"(made|checkpoint)": "[^"]*"', "",
+                             text, flags=re.S)
+    return files
+
+
+def remove_written(path):
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    elif os.path.exists(path):
+        os.remove(path)
 
 
 def read_op(tmp, base, name, args, limit):
@@ -206,7 +234,7 @@ def read_op(tmp, base, name, args, limit):
     out_file = os.path.join(st.dir, args[args.index("--out") + 1]) if "--out" in args else None
     try:
         clean = st.tg(*args)[1]
-        whole = open(out_file, "rb").read() if out_file else None
+        whole = written(out_file) if out_file else None
         counts = fault_counts(st.tg(*args, env={"TERGEU_TEST_FAULT": "count"})[2])
         for kind in ("eio", "vault-eio"):
             if not counts[kind] and kind != "eio":
@@ -215,8 +243,8 @@ def read_op(tmp, base, name, args, limit):
             total += len(pts)
             exits = {}
             for n in pts:
-                if out_file and os.path.exists(out_file):
-                    os.remove(out_file)
+                if out_file:
+                    remove_written(out_file)
                 spec = "%s:%d" % (kind, n)
                 rc, out, err = st.tg(*args, want=None, env={"TERGEU_TEST_FAULT": spec})
                 msgs = [l for l in err.splitlines() if "test fault:" not in l]
@@ -232,13 +260,14 @@ def read_op(tmp, base, name, args, limit):
                 elif rc not in (0, 5):
                     fails.append("%s: exit %d: %s" % (spec, rc, err.strip()[-500:]))
                 if out_file:
-                    there = os.path.exists(out_file)
-                    if rc == 0 and (not there or open(out_file, "rb").read() != whole):
+                    got = written(out_file)
+                    if rc == 0 and got != whole:
                         fails.append("%s: exit 0 but %s is not whole" % (spec, out_file))
-                    elif rc != 0 and there:
+                    elif rc != 0 and got is not None:
                         fails.append("%s: exit %d and %s left behind" % (spec, rc, out_file))
-                    leftovers = [f for f in os.listdir(st.dir) if f.startswith("out.pdf")
-                                 and f != "out.pdf"]
+                    base_name = os.path.basename(out_file)
+                    leftovers = [f for f in os.listdir(st.dir) if f.startswith(base_name)
+                                 and f != base_name]
                     if leftovers:
                         fails.append("%s: temporary files left: %s" % (spec, leftovers))
             print("%-14s %-12s %3d of %4d reads: %s" % (
