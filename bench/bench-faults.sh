@@ -4,7 +4,8 @@
 # person, an evidence intake, an edit, a link run) fails once per fault
 # kind (disk full, write error, torn write, a disk that stays full), each
 # read of them fails once, and each read of the read-only commands (ledger
-# verify, stats, search, list, accountability) fails once.  Prints the
+# verify, stats, search, list, accountability, evidence verify and export,
+# report) fails once; the vault's own writes, fsyncs and reads too.  Prints the
 # points per operation and kind and a last line with the total, failures
 # and time; exits non-zero on any failure.
 #
