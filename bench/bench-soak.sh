@@ -17,7 +17,12 @@ pid=
 # error it logged) before the directory goes.
 trap 'rc=$?; [ -z "$pid" ] || kill "$pid" 2>/dev/null || :; wait 2>/dev/null || :
 [ "$rc" -ne 0 ] && [ -s "$T/serve.out" ] &&
-	{ echo "bench-soak: failed; the server printed:" >&2; tail -40 "$T/serve.out" >&2; }
+	{ echo "bench-soak: failed; the server printed:" >&2
+	  if grep -q "ERROR: .*Sanitizer" "$T/serve.out"; then
+		sed -n "/ERROR: .*Sanitizer/,\$p" "$T/serve.out" | head -120 >&2
+	  else
+		tail -40 "$T/serve.out" >&2
+	  fi; }
 rm -rf "$T"' EXIT
 export TERGEU_DB="$T/demo.db" LANGUAGE=en TERGEU_LANG=en
 "$tg" demo >/dev/null

@@ -303,7 +303,8 @@ static void one_session(void *ctx, const struct web_session *s)
 	tg_strbuf *o = &r->out;
 	char at[TG_TIME_LEN];
 	time_t t = (time_t)(s->created / 1000);
-	strftime(at, sizeof at, "%Y-%m-%d %H:%M UTC", gmtime(&t));
+	struct tm tm;
+	strftime(at, sizeof at, "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm)); /* threads */
 	bool mine = !strcmp(s->id, r->sess.id);
 	tg_strbuf_adds(o, "<tr><td>");
 	web_esc(o, at);

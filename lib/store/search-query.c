@@ -94,7 +94,12 @@ static void add_term_stems(struct stems_ctx *c, const char *label, const char *c
 {
 	tg_store *st = c->st;
 	char *folded = label ? tg_text_fold(label) : NULL;
-	for (char *w = folded ? strtok(folded, " ,.;:()/-'\"") : NULL; w; w = strtok(NULL, " ,.;:()/-'\"")) {
+	/* strtok_r: the server's threads build their stores' stems at once,
+	 * and strtok's one saved position would cross them. */
+	static const char seps[] = " ,.;:()/-'\"";
+	char *save = NULL;
+	for (char *w = folded ? strtok_r(folded, seps, &save) : NULL; w;
+	     w = strtok_r(NULL, seps, &save)) {
 		if (st->nterm_stems == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 512;
 			st->term_stems = realloc(st->term_stems, c->cap * sizeof *st->term_stems);

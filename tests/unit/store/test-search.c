@@ -1,5 +1,6 @@
 /* The search index: cross-script names, near spellings, clearance, and an
  * index that follows every write in its transaction. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -144,6 +145,51 @@ static void test_narrative_text_matches_by_stem_and_labels(void **state)
 	assert_int_equal(tg_search(st, &o, collect, &(struct hits){0}, &err), TG_EINVAL);
 }
 
+/* One thread's stores, one after another: each builds its terms' stems on
+ * its first search by label, while the other thread builds its own. */
+static void *search_in_new_stores(void *arg)
+{
+	int *failed = arg;
+	for (int i = 0; i < 12 && !*failed; i++) {
+		tg_store *st;
+		if (tg_store_open(":memory:", TG_OPEN_CREATE, &st, NULL)) {
+			*failed = 1;
+			break;
+		}
+		char p[TG_UUID_LEN], a[TG_UUID_LEN];
+		json_t *doc = json_pack("{s:[{s:s}]}", "names", "text", "Марат Бекетов");
+		json_t *act = NULL;
+		if (tg_record_create(st, "person", doc, p, NULL))
+			*failed = 1;
+		else if (!(act = json_pack("{s:s, s:s}", "type", "torture", "victim", p)) ||
+		         tg_record_create(st, "act", act, a, NULL))
+			*failed = 1;
+		json_decref(doc);
+		json_decref(act);
+		struct hits h = {0};
+		tg_search_opts o = {.query = "пытки", .clearance = TG_CLEAR_RESTRICTED};
+		if (!*failed && (tg_search(st, &o, collect, &h, NULL) || h.n != 1 || strcmp(h.uid[0], a)))
+			*failed = 2;
+		tg_store_close(st);
+	}
+	return NULL;
+}
+
+/* The web server's threads each have stores: building the stems of the
+ * terms must not share a tokenizer's state between them (strtok did). */
+static void test_stores_in_threads_build_their_stems_apart(void **state)
+{
+	(void)state;
+	pthread_t t[2];
+	int failed[2] = {0, 0};
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, search_in_new_stores, &failed[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(failed[0], 0);
+	assert_int_equal(failed[1], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +198,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clearance_hides_records_above_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_follows_writes_and_rollbacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_narrative_text_matches_by_stem_and_labels, setup, teardown),
+		cmocka_unit_test(test_stores_in_threads_build_their_stems_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
