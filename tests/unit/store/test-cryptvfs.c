@@ -405,7 +405,10 @@ static void test_unexpected_writes_are_refused(void **state)
 /* A crash between a frame header write and its image write leaves the
  * header next to an old image.  Recovery must end the log there, as plain
  * SQLite does on a checksum mismatch, rather than fail the open. */
-static void test_torn_wal_frame_ends_the_log(void **state)
+/* Runs work in a child on a new encrypted database in WAL mode with no
+ * automatic checkpoint, which then ends without closing it: the WAL stays,
+ * as after a crash. */
+static void crash_leaving_wal(int (*work)(sqlite3 *db))
 {
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -413,14 +416,23 @@ static void test_torn_wal_frame_ends_the_log(void **state)
 		if (open_db(&db, true, key) != SQLITE_OK ||
 		    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;",
 		                 NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK || insert_rows(db, 50) ||
-		    insert_rows(db, 50))
+		    sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK || work(db))
 			_exit(1);
-		_exit(0); /* without closing: the WAL stays, as after a crash */
+		_exit(0);
 	}
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(status, 0);
+}
+
+static int two_batches(sqlite3 *db)
+{
+	return insert_rows(db, 50) || insert_rows(db, 50);
+}
+
+static void test_torn_wal_frame_ends_the_log(void **state)
+{
+	crash_leaving_wal(two_batches);
 
 	char wal[128];
 	snprintf(wal, sizeof wal, "%s-wal", db_path);
@@ -453,24 +465,18 @@ static void test_torn_wal_frame_ends_the_log(void **state)
  * page 1 of the file fails authentication while the log still holds it
  * whole.  The database must open from the log, and the next checkpoint
  * repairs the file.  Without the log, the damaged page is refused. */
+/* Rows checkpointed into the file, then more that grow page 1 in the log
+ * only. */
+static int grow_page_1_in_the_log(sqlite3 *db)
+{
+	return insert_rows(db, 50) ||
+	       sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK ||
+	       insert_rows(db, 150);
+}
+
 static void test_torn_page_1_is_read_from_the_log(void **state)
 {
-	pid_t pid = fork();
-	if (pid == 0) {
-		sqlite3 *db;
-		if (open_db(&db, true, key) != SQLITE_OK ||
-		    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;",
-		                 NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK || insert_rows(db, 50) ||
-		    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) !=
-		            SQLITE_OK ||
-		    insert_rows(db, 150))
-			_exit(1);
-		_exit(0); /* without closing: page 1 (grown) is in the log only */
-	}
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_int_equal(status, 0);
+	crash_leaving_wal(grow_page_1_in_the_log);
 
 	/* The torn write: the first half of a new page 1, the rest old. */
 	int fd = open(db_path, O_RDWR);
